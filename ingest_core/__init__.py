@@ -1,0 +1,39 @@
+"""ingest_core: raw scholarly web pages to validated records, and papers and people resolved.
+
+The public API is re-exported here; modules whose names start with ``_`` are internal.
+"""
+
+from ingest_core import errors
+from ingest_core._dates import parse_date, split_trailing_count
+from ingest_core._engine import ParseResult, build_page, parse_page
+from ingest_core._identifiers import extract_identifiers, extract_links, normalize_arxiv, normalize_doi
+from ingest_core._names import NameParts, name_key, split_name
+from ingest_core._registry import get_parser, installed_parsers
+from ingest_core.errors import IngestError
+from ingest_core.parser import Page, Parser, RecordContext, record_id
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "IngestError",
+    "NameParts",
+    "Page",
+    "ParseResult",
+    "Parser",
+    "RecordContext",
+    "__version__",
+    "build_page",
+    "errors",
+    "extract_identifiers",
+    "extract_links",
+    "get_parser",
+    "installed_parsers",
+    "name_key",
+    "normalize_arxiv",
+    "normalize_doi",
+    "parse_date",
+    "parse_page",
+    "record_id",
+    "split_name",
+    "split_trailing_count",
+]

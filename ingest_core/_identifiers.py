@@ -1,0 +1,97 @@
+"""Identifiers and links: arXiv ids, DOIs and URLs pulled out of free text, in one clean form."""
+
+from __future__ import annotations
+
+import re
+
+from ingest_core.errors import BadIdentifier
+from schemas import Identifiers
+
+_ARXIV_NEW = r"\d{4}\.\d{4,5}"
+_ARXIV_OLD = r"[a-z][a-z.-]{1,20}(?:\.[A-Z]{2})?/\d{7}"
+_ARXIV_BARE = re.compile(rf"^(?:arxiv:\s*)?({_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?$", re.IGNORECASE)
+_ARXIV_IN_TEXT = re.compile(
+    rf"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/|\barxiv:\s*)({_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?",
+    re.IGNORECASE,
+)
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
+_URL = re.compile(
+    r"(?:https?://|www\.|(?<![\w./@-])(?:github\.com|gitlab\.com|huggingface\.co)/)[^\s<>\"'`]+",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?'\"*_>"
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def normalize_arxiv(value: str) -> str:
+    """Bare arXiv id (``2509.24002``, ``hep-th/9901001``), version dropped.
+
+    Raises:
+        BadIdentifier: the value is not an arXiv id.
+    """
+    text = value.strip()
+    text = re.sub(r"^https?://arxiv\.org/(?:abs|pdf)/", "", text, flags=re.IGNORECASE)
+    text = text.removesuffix(".pdf")
+    m = _ARXIV_BARE.match(text)
+    if not m:
+        raise BadIdentifier(f"{value!r} is not an arXiv id", hint="expected e.g. 2509.24002")
+    return m.group(1)
+
+
+def normalize_doi(value: str) -> str:
+    """Lower-case DOI without resolver prefix.
+
+    Raises:
+        BadIdentifier: the value is not a DOI.
+    """
+    text = _DOI_PREFIX.sub("", value.strip()).rstrip(_TRAILING).lower()
+    if not _DOI.match(text):
+        raise BadIdentifier(f"{value!r} is not a DOI", hint="expected e.g. 10.1145/1234.5678")
+    return text
+
+
+def _trim_url(url: str) -> str:
+    while url:
+        last = url[-1]
+        if last in _TRAILING:
+            url = url[:-1]
+        elif last in _PAIRS and url.count(last) > url.count(_PAIRS[last]):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def extract_links(text: str) -> list[str]:
+    """URLs in ``text`` in order of appearance, deduplicated, trailing punctuation stripped."""
+    if "." not in text:
+        return []
+    seen: dict[str, None] = {}
+    for m in _URL.finditer(text):
+        url = _trim_url(m.group(0))
+        if not url.lower().startswith(("http://", "https://")):
+            url = "https://" + url
+        if "." in url.split("://", 1)[1]:
+            seen.setdefault(url, None)
+    return list(seen)
+
+
+def extract_identifiers(*texts: str | None) -> Identifiers:
+    """First arXiv id and DOI found in the texts (abstracts, links)."""
+    arxiv = doi = None
+    for text in texts:
+        if not text:
+            continue
+        if arxiv is None:
+            m = _ARXIV_IN_TEXT.search(text)
+            arxiv = m.group(1) if m else None
+        if doi is None and "10." in text:
+            m = _DOI_IN_TEXT.search(text)
+            if m:
+                try:
+                    doi = normalize_doi(m.group(1))
+                except BadIdentifier:
+                    doi = None
+    return Identifiers(arxiv=arxiv, doi=doi)

@@ -1,0 +1,40 @@
+"""Text normalisation shared by every parser: entities, Unicode NFC, whitespace."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+
+
+def collapse_ws(text: str) -> str:
+    """Collapse every run of Unicode white space to one space and strip the ends."""
+    return " ".join(text.split())
+
+
+def clean_text(text: str) -> str:
+    """Decode HTML entities (even double-escaped ones), NFC, collapse white space."""
+    if "&" in text:
+        for _ in range(2):  # "&amp;#39;" arrives double-escaped in some JSON
+            decoded = html.unescape(text)
+            if decoded == text:
+                break
+            text = decoded
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return collapse_ws(text)
+
+
+def fold(text: str) -> str:
+    """Casefolded, diacritics removed, NFKC: a key for matching, never for display."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def leading_int(text: str) -> int | None:
+    """The integer a glued token starts with ("7works" -> 7, "1,234 followers" -> 1234)."""
+    m = re.match(r"\s*(\d[\d,]*)", text)
+    return int(m.group(1).replace(",", "")) if m else None

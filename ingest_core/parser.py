@@ -1,0 +1,143 @@
+"""The parser plugin contract, and the page a parser reads.
+
+A parser is a pure function of a :class:`Page`: it never does I/O and holds no state
+between pages, so one instance serves many threads, processes and Spark executors.
+The engine builds the ``Page`` (decoding, HTML reduced to lines) and picks the parser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+
+from pydantic import ValidationError
+
+from ingest_core.errors import MalformedEntry
+from schemas import AnyRecord, Provenance, Representation
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+R = TypeVar("R", bound=AnyRecord)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A decoded page, ready for parsers.
+
+    ``lines`` is the page's line structure: the non-empty, whitespace-collapsed lines of a
+    text page, or of an HTML page after block elements became lines (script, style and
+    navigation dropped), so one text grammar reads both representations.
+    """
+
+    raw: bytes
+    text: str
+    sha256: str
+    as_of: dt.date
+    lines: Sequence[str]
+    is_html: bool = False
+    url: str | None = None
+    retrieved_at: dt.datetime | None = None
+    tree: HtmlElement | None = field(default=None, compare=False, repr=False)
+    name: str | None = None
+
+    @property
+    def representation(self) -> Representation:
+        """How the line structure was obtained."""
+        return "html_lines" if self.is_html else "text"
+
+    def url_matches(self, patterns: Sequence[str]) -> bool:
+        """True when the page URL matches any of ``patterns`` (regular expressions)."""
+        if not self.url:
+            return False
+        return any(re.search(p, self.url) for p in patterns)
+
+
+ParseItem = AnyRecord | MalformedEntry
+
+
+@runtime_checkable
+class Parser(Protocol):
+    """What every parser plugin provides; registered under entry-point group ``ingest_core.parsers``."""
+
+    name: str
+    """Unique parser name, e.g. ``hf_daily``; part of every record id."""
+    source: str
+    """The site, shared by every parser of that site, e.g. ``huggingface``."""
+    version: str
+    """Bumped when output changes, so stored pages are reparsed."""
+    url_patterns: Sequence[str]
+    """Regular expressions for the URLs this parser serves."""
+
+    def detect(self, page: Page) -> float:
+        """Confidence in [0, 1] that this parser understands ``page``; content outweighs URL."""
+        ...
+
+    def parse(self, page: Page) -> Iterator[ParseItem]:
+        """Yield the page's records (page record first), and a MalformedEntry per bad entry."""
+        ...
+
+
+def record_id(sha256: str, parser: str, position: int | None) -> str:
+    """Deterministic record id from the page hash, parser name and entry position only."""
+    slot = "page" if position is None else str(position)
+    return hashlib.sha256(f"{sha256}\x1f{parser}\x1f{slot}".encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class RecordContext:
+    """Stamps ids, source and provenance on records for one (parser, page) pair."""
+
+    parser: Parser
+    page: Page
+
+    def id_for(self, position: int | None) -> str:
+        return record_id(self.page.sha256, self.parser.name, position)
+
+    def provenance(
+        self, position: int | None, representation: Representation | None = None
+    ) -> Provenance:
+        return Provenance(
+            parser=self.parser.name,
+            parser_version=self.parser.version,
+            url=self.page.url,
+            retrieved_at=self.page.retrieved_at,
+            as_of=self.page.as_of,
+            sha256=self.page.sha256,
+            position=position,
+            representation=representation or self.page.representation,
+        )
+
+    def stamp(
+        self, position: int | None, representation: Representation | None = None
+    ) -> dict[str, Any]:
+        """The common fields of a record at ``position`` (None for the page's own record)."""
+        return {
+            "id": self.id_for(position),
+            "source": self.parser.source,
+            "provenance": self.provenance(position, representation),
+        }
+
+    def malformed(self, position: int, reason: str) -> MalformedEntry:
+        return MalformedEntry(
+            reason, input=self.page.name or self.page.url, parser=self.parser.name, position=position
+        )
+
+    def build(
+        self,
+        cls: type[R],
+        position: int | None,
+        representation: Representation | None = None,
+        **fields: Any,
+    ) -> R | MalformedEntry:
+        """Validate a record at ``position``; a failing entry becomes a MalformedEntry."""
+        try:
+            return cls(**self.stamp(position, representation), **fields)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"])
+            return self.malformed(position if position is not None else -1, f"{where}: {first['msg']}")
