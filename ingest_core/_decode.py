@@ -39,6 +39,11 @@ _DECLARED = re.compile(
     rb"""|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40}))""",
     re.IGNORECASE,
 )
+_LATIN_FAMILY = frozenset(
+    {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4",
+     "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16",
+     "mac_roman", "mac_latin2", "cp850", "cp437"}
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
@@ -129,7 +134,15 @@ def _decode_non_utf8(raw: bytes, name: str | None) -> tuple[str, str]:
     best = from_bytes(raw[: 1024 * 1024]).best()
     if best is None or best.encoding is None:
         raise UndecodableBytes("no text encoding fits the bytes", input=name)
+    encoding = best.encoding
+    if encoding in _LATIN_FAMILY:
+        # Detectors split hairs between Western single-byte codecs on short pages; like
+        # browsers (WHATWG), take windows-1252 for undeclared Latin text when it fits.
+        try:
+            return raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
     try:
-        return raw.decode(best.encoding), best.encoding
+        return raw.decode(encoding), encoding
     except (LookupError, UnicodeDecodeError) as exc:
-        raise UndecodableBytes(f"the bytes do not decode as {best.encoding}", input=name) from exc
+        raise UndecodableBytes(f"the bytes do not decode as {encoding}", input=name) from exc

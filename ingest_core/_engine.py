@@ -80,7 +80,7 @@ def build_page(
         except IngestError as exc:
             raise exc.with_input(label) if label else exc
         lines: list[str] = html_lines(tree)
-        if not lines and tree is not None and not len(tree):
+        if not lines and not any(True for _ in tree.iter("*") if _.get("data-props")):
             raise EmptyPage("the HTML page has no visible text", input=label)
         return Page(raw=raw, text=text, sha256=sha, as_of=as_of_date, lines=tuple(lines),
                     is_html=True, url=url, retrieved_at=retrieved_at, tree=tree, name=label)

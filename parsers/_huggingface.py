@@ -1,0 +1,399 @@
+"""What the three Hugging Face papers parsers share: URL forms, the card grammar, the JSON.
+
+Hugging Face serves its papers pages in two representations that we read:
+
+* the visible card text (scraped text, or HTML reduced to lines by the engine): a card is a
+  title line, an abstract line, then optionally ``• N authors``, ``·`` and a date line whose
+  trailing number is the upvote count (``Jan 29, 2025 2``);
+* JSON in the ``data-props`` attribute of ``SVELTE_HYDRATER`` elements (``DailyPapers``,
+  ``PaperContent``), which carries complete author lists and arXiv ids.
+
+Nothing here does I/O or keeps state: every function is a pure function of its arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from ingest_core._dates import parse_date, split_trailing_count, utc_date_of
+from ingest_core._identifiers import extract_identifiers, extract_links, normalize_arxiv
+from ingest_core._names import split_name
+from ingest_core._text import clean_text
+from ingest_core.errors import BadIdentifier, MalformedEntry, UnparseableDate
+from ingest_core.parser import Page, Parser, ParseItem, RecordContext
+from schemas import Author, Identifiers, Listing, PublishedDate, RecordWarning, Work
+
+SOURCE = "huggingface"
+
+_HOST = r"^https?://(?:www\.)?huggingface\.co"
+_ARXIV_ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]+/\d{7})(?:v\d+)?"
+LISTING_URLS = (
+    rf"{_HOST}/papers/?(?:\?(?![^#]*\bq=)[^#]*)?(?:#.*)?$",
+    rf"{_HOST}/papers/(?:date|week|month)/\d{{4}}-[\dW-]+/?(?:[?#].*)?$",
+    rf"{_HOST}/papers/trending/?(?:[?#].*)?$",
+)
+SEARCH_URLS = (rf"{_HOST}/papers/?\?(?:[^#]*&)?q=",)
+PAPER_URLS = (rf"{_HOST}/papers/{_ARXIV_ID}/?(?:[?#].*)?$",)
+
+# Cheap C-level scans of the raw text: a detect() must not walk the tree.
+_HYDRATER = {
+    target: re.compile(rf"data-target\s*=\s*[\"']{target}[\"']")
+    for target in ("DailyPapers", "PaperContent")
+}
+
+_AUTHORS_LINE = re.compile(r"^[•·]?\s*(\d[\d,]*)\s+authors?$", re.IGNORECASE)
+_DATE_LIKE = re.compile(
+    r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"(?:,?\s+\d{4})?|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"(?:,?\s+\d{4})?|\d{4}-\d{2}-\d{2}|(?:an?|\d+)\s+(?:second|minute|hour|day|week|month|year)s?"
+    r"\s+ago|yesterday|today)(?:\s+\d[\d,]*)?$",
+    re.IGNORECASE,
+)
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
+
+DAILY_HEADER = frozenset(
+    {"hugging face", "new", "subscribe", "daily papers", "daily", "weekly", "monthly",
+     "search by arxiv id or title", "submit a paper", "trending", "papers"}
+)
+_HEADER_PREFIXES = ("get trending papers", "byak", "by ak ", "search by arxiv")
+
+
+def has_hydrater(page: Page, target: str) -> bool:
+    """True when the raw HTML carries a ``SVELTE_HYDRATER`` element for ``target``."""
+    return page.is_html and bool(_HYDRATER[target].search(page.text))
+
+
+def url_query(url: str | None) -> str | None:
+    """The ``q`` parameter of a search URL, or None."""
+    if not url or "q=" not in url:
+        return None
+    values = parse_qs(urlsplit(url).query).get("q")
+    return clean_text(values[0]) or None if values else None
+
+
+def is_header_line(line: str) -> bool:
+    low = line.lower()
+    return low in DAILY_HEADER or low.startswith(_HEADER_PREFIXES)
+
+
+def looks_like_date(line: str) -> bool:
+    """A cheap test for a card's date line (with or without an upvote count)."""
+    return len(line) < 40 and bool(_DATE_LIKE.match(line))
+
+
+def authors_count(line: str) -> int | None:
+    """N from a ``• N authors`` line, else None."""
+    if len(line) > 24 or not line.endswith(("authors", "author", "Authors", "Author")):
+        return None
+    m = _AUTHORS_LINE.match(line)
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+def abstract_likeness(line: str) -> float:
+    """How much a line reads like an abstract rather than a title, in [0, 1]."""
+    n = len(line)
+    if n >= 300:
+        return 1.0
+    sentences = len(_SENTENCE_BREAK.findall(line))
+    if sentences >= 2 or (sentences and line.endswith(".")):
+        return 0.9
+    if line.endswith(".") and n > 80:
+        return 0.7
+    if n < 150 and not line.endswith("."):
+        return 0.05
+    return 0.4
+
+
+_TITLE_ONLY_PENALTY = 0.3
+
+
+def pair_lines(lines: Sequence[str]) -> list[tuple[str, str | None]]:
+    """Split a run of text lines into (title, abstract) entries.
+
+    The format alternates title and abstract, but an abstract may be missing; a tiny
+    dynamic programme picks the split that best fits how title-like each line reads.
+    """
+    n = len(lines)
+    if n == 0:
+        return []
+    score = [abstract_likeness(x) for x in lines]
+    best = [0.0] * (n + 1)
+    step = [0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        single = score[i] + _TITLE_ONLY_PENALTY + best[i + 1]
+        best[i], step[i] = single, 1
+        if i + 1 < n:
+            pair = score[i] + (1.0 - score[i + 1]) + best[i + 2]
+            if pair <= single:
+                best[i], step[i] = pair, 2
+    out: list[tuple[str, str | None]] = []
+    i = 0
+    while i < n:
+        if step[i] == 2:
+            out.append((lines[i], lines[i + 1]))
+        else:
+            out.append((lines[i], None))
+        i += step[i]
+    return out
+
+
+@dataclass
+class Card:
+    """One entry as the visible text shows it, before normalization."""
+
+    title: str
+    abstract: str | None = None
+    author_count: int | None = None
+    date_line: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def read_cards(lines: Sequence[str], start: int) -> Iterator[Card]:
+    """The cards of ``lines[start:]`` in page order, in one pass.
+
+    Text lines accumulate until a meta line (``• N authors``, ``·`` or a date line right
+    after them) closes the last card of the run; lines before it are cards without meta.
+    """
+    pending: list[str] = []
+    card: Card | None = None  # the card whose meta lines are being read
+    expect_date = False
+    for line in lines[start:]:
+        count = authors_count(line) if line[0] in "•·0123456789" else None
+        if count is not None or line == "·":
+            if card is None:
+                card = yield from _flush(pending)
+                if card is None:
+                    continue  # meta with no title before it: nothing to attach it to
+            if count is not None:
+                card.author_count = count
+            expect_date = line == "·" or expect_date
+            continue
+        if card is not None and (expect_date or looks_like_date(line)):
+            card.date_line = line
+            yield card
+            card, expect_date = None, False
+            continue
+        if card is not None:
+            yield card
+            card, expect_date = None, False
+        pending.append(line)
+    if card is not None:
+        if expect_date:
+            card.problems.append("the date line after '·' is missing")
+        yield card
+    yield from _flush(pending, last_has_meta=False)
+
+
+def _flush(pending: list[str], *, last_has_meta: bool = True) -> Iterator[Card]:
+    """Emit the cards of ``pending`` (cleared); with meta, return the last one instead."""
+    entries = pair_lines(pending)
+    pending.clear()
+    if not entries:
+        return None
+    tail = entries[-1] if last_has_meta else None
+    for title, abstract in entries[:-1] if last_has_meta else entries:
+        yield Card(title=title, abstract=abstract)
+    if tail is None:
+        return None
+    return Card(title=tail[0], abstract=tail[1])
+
+
+def resolve_date(
+    text: str, reference: dt.date, name: str | None
+) -> tuple[PublishedDate | None, int | None, str | None]:
+    """``(published, upvotes, problem)`` from a card's date line."""
+    date_text, upvotes = split_trailing_count(text)
+    try:
+        return parse_date(date_text, reference=reference, name=name), upvotes, None
+    except UnparseableDate:
+        return None, upvotes, f"date line {text!r} is not a date"
+
+
+def find_page_date(
+    lines: Sequence[str], as_of: dt.date, name: str | None, limit: int = 16
+) -> tuple[PublishedDate | None, int]:
+    """The listing's own date from its header, and the index where the cards start."""
+    start = 0
+    for i, line in enumerate(lines[:limit]):
+        if is_header_line(line):
+            start = i + 1
+            continue
+        if looks_like_date(line):
+            date_text, _ = split_trailing_count(line)
+            try:
+                return parse_date(date_text, reference=as_of, name=name), i + 1
+            except UnparseableDate:
+                return None, start
+        if start:
+            break
+    return None, start
+
+
+def work_from_card(
+    ctx: RecordContext, position: int, card: Card, reference: dt.date
+) -> Work | MalformedEntry:
+    """A Work from a visible card; a bad date line is kept as a record warning."""
+    title = clean_text(card.title)
+    if not title:
+        return ctx.malformed(position, "the entry has no title")
+    abstract = clean_text(card.abstract) if card.abstract else None
+    published = upvotes = None
+    problems = list(card.problems)
+    if card.date_line:
+        published, upvotes, problem = resolve_date(card.date_line, reference, ctx.page.name)
+        if problem:
+            problems.append(problem)
+    warnings = [RecordWarning(code="unparseable_date" if "date" in p else "malformed_entry",
+                              message=p, position=position) for p in problems]
+    return ctx.build(
+        Work, position,
+        title=title,
+        abstract=abstract,
+        author_count=card.author_count,
+        authors_complete=False,
+        published=published,
+        year=published.date.year if published else None,
+        upvotes=upvotes,
+        links=extract_links(abstract) if abstract else [],
+        identifiers=extract_identifiers(abstract),
+        warnings=warnings,
+    )
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().replace(",", "").isdigit():
+        return int(value.strip().replace(",", ""))
+    return None
+
+
+def _links(*candidates: Any, text: str | None) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in candidates:
+        if isinstance(value, str) and value.strip().lower().startswith(("http://", "https://")):
+            seen.setdefault(value.strip(), None)
+    for url in extract_links(text) if text else []:
+        seen.setdefault(url, None)
+    return list(seen)
+
+
+def work_from_json(ctx: RecordContext, position: int, paper: Mapping[str, Any]) -> Work | MalformedEntry:
+    """A Work from a ``paper`` object of Hugging Face's embedded JSON."""
+    title_raw = paper.get("title")
+    title = clean_text(title_raw) if isinstance(title_raw, str) else ""
+    if not title:
+        return ctx.malformed(position, "the paper JSON has no title")
+    summary_raw = paper.get("summary")
+    abstract = clean_text(summary_raw) if isinstance(summary_raw, str) and summary_raw else None
+    warnings: list[RecordWarning] = []
+    authors: list[Author] = []
+    raw_authors = paper.get("authors")
+    for entry in raw_authors if isinstance(raw_authors, list) else []:
+        raw_name = entry.get("name") if isinstance(entry, Mapping) else entry
+        if isinstance(raw_name, str):
+            parts = split_name(raw_name)
+            if parts.name:
+                authors.append(Author(name=parts.name, given=parts.given, family=parts.family))
+    published = None
+    stamp = paper.get("publishedAt")
+    if isinstance(stamp, str):
+        day = utc_date_of(stamp)
+        if day is None:
+            warnings.append(RecordWarning(code="unparseable_date", position=position,
+                                          message=f"publishedAt {stamp!r} is not a timestamp"))
+        else:
+            published = PublishedDate(date=day, precision="day")
+    found = extract_identifiers(abstract)
+    arxiv = None
+    raw_id = paper.get("id")
+    if isinstance(raw_id, str) and raw_id:
+        try:
+            arxiv = normalize_arxiv(raw_id)
+        except BadIdentifier:
+            warnings.append(RecordWarning(code="bad_identifier", position=position,
+                                          message=f"paper id {raw_id!r} is not an arXiv id"))
+    return ctx.build(
+        Work, position, representation="embedded_json",
+        title=title,
+        abstract=abstract,
+        authors=authors,
+        author_count=len(authors) if authors else None,
+        authors_complete=bool(authors),
+        published=published,
+        year=published.date.year if published else None,
+        upvotes=_as_int(paper.get("upvotes")),
+        links=_links(paper.get("githubRepo"), paper.get("projectPage"), text=abstract),
+        identifiers=Identifiers(arxiv=arxiv or found.arxiv, doi=found.doi),
+        warnings=warnings,
+    )
+
+
+def listing_items(
+    ctx: RecordContext,
+    entries: Iterable[Work | MalformedEntry],
+    *,
+    title: str,
+    page_date: PublishedDate | None,
+    query: str | None = None,
+    representation: str | None = None,
+) -> Iterator[ParseItem]:
+    """The Listing (first) and then its works and malformed entries, in page order."""
+    items = list(entries)
+    works = [w for w in items if isinstance(w, Work)]
+    listing = ctx.build(
+        Listing, None, representation="embedded_json" if representation == "embedded_json" else None,
+        title=title,
+        page_date=page_date,
+        query=query,
+        entries_seen=len(items),
+        entries_emitted=len(works),
+        work_ids=[w.id for w in works],
+    )
+    yield listing
+    yield from items
+
+
+def json_page_date(props: Mapping[str, Any]) -> PublishedDate | None:
+    """A DailyPapers listing's date: ``date`` (2024 layout) or ``dateString`` (2026 layout)."""
+    for key in ("date", "dateString"):
+        value = props.get(key)
+        if isinstance(value, str):
+            day = utc_date_of(value)
+            if day is not None:
+                return PublishedDate(date=day, precision="day")
+    return None
+
+
+def json_papers(props: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The ``paper`` objects of a DailyPapers JSON, in page order (non-objects kept as {})."""
+    raw = props.get("dailyPapers")
+    if not isinstance(raw, list):
+        return []
+    out: list[Mapping[str, Any]] = []
+    for item in raw:
+        paper = item.get("paper", item) if isinstance(item, Mapping) else None
+        out.append(paper if isinstance(paper, Mapping) else {})
+    return out
+
+
+def json_query(props: Mapping[str, Any]) -> str | None:
+    """The search query held by a DailyPapers JSON (2026 layout), if any."""
+    query = props.get("query")
+    if isinstance(query, Mapping):
+        q = query.get("q") or query.get("search")
+        if isinstance(q, str) and q.strip():
+            return clean_text(q)
+    return None
+
+
+def url_bonus(parser: Parser, page: Page) -> float:
+    """A small tiebreak when the URL is one this parser serves; content decides the rest."""
+    return 0.05 if page.url_matches(parser.url_patterns) else 0.0
