@@ -19,14 +19,31 @@ from ingest_core.errors import UnparseableDate
 from schemas import Precision, PublishedDate
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MON = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_MDY = re.compile(rf"^{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?$", re.I)
-_DMY = re.compile(rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MON},?(?:\s+(?P<year>\d{{4}}))?$", re.I)
+_MDY = re.compile(
+    rf"^{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?$", re.I
+)
+_DMY = re.compile(
+    rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MON},?(?:\s+(?P<year>\d{{4}}))?$", re.I
+)
 _MY = re.compile(rf"^{_MON},?\s+(?P<year>\d{{4}})$", re.I)
-_ISO = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_ISO = re.compile(
+    r"^(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
 _YEAR = re.compile(r"^(?P<year>(?:1[5-9]|20|21)\d{2})$")
 _WITH_YEAR_COUNT = re.compile(r"^(?P<date>.*\b\d{4})\s+(?P<count>\d[\d,]*)$")
 _MON_DAY_COUNT = re.compile(
@@ -71,7 +88,9 @@ def _fast(text: str, reference: dt.date) -> PublishedDate | None:
         day = int(m.group("day"))
         if m.group("year"):
             return PublishedDate(date=dt.date(int(m.group("year")), month, day), precision="day")
-        return PublishedDate(date=_infer_year(month, day, reference), precision="day", year_inferred=True)
+        return PublishedDate(
+            date=_infer_year(month, day, reference), precision="day", year_inferred=True
+        )
     m = _ISO.match(text)
     if m:
         day_s = m.group("day")
@@ -93,7 +112,9 @@ def _date_data_parser() -> Any:
     if parser is None:
         from dateparser.date import DateDataParser
 
-        parser = DateDataParser(settings={"PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": False})
+        parser = DateDataParser(
+            settings={"PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": False}
+        )
         _local.parser = parser
     return parser
 
@@ -114,8 +135,10 @@ def _slow(text: str, reference: dt.date) -> PublishedDate | None:
         date = date.replace(day=1)
     elif period == "year":
         date = date.replace(month=1, day=1)
-    inferred = period == "day" and not re.search(r"\d{4}", text) and not re.search(
-        r"ago|yesterday|today|hour|minute|week", text, re.I
+    inferred = (
+        period == "day"
+        and not re.search(r"\d{4}", text)
+        and not re.search(r"ago|yesterday|today|hour|minute|week", text, re.I)
     )
     if inferred and date > reference:
         date = _infer_year(date.month, date.day, reference)

@@ -40,9 +40,26 @@ _DECLARED = re.compile(
     re.IGNORECASE,
 )
 _LATIN_FAMILY = frozenset(
-    {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4",
-     "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16",
-     "mac_roman", "mac_latin2", "cp850", "cp437"}
+    {
+        "cp1250",
+        "cp1252",
+        "cp1254",
+        "cp1257",
+        "latin_1",
+        "iso8859_2",
+        "iso8859_3",
+        "iso8859_4",
+        "iso8859_9",
+        "iso8859_10",
+        "iso8859_13",
+        "iso8859_14",
+        "iso8859_15",
+        "iso8859_16",
+        "mac_roman",
+        "mac_latin2",
+        "cp850",
+        "cp437",
+    }
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -103,7 +120,9 @@ def _to_text(raw: bytes, name: str | None) -> tuple[str, str]:
             try:
                 return raw[len(bom) :].decode(encoding), encoding + "-bom"
             except UnicodeDecodeError as exc:
-                raise UndecodableBytes(f"bytes after a {encoding} BOM are not {encoding}", input=name) from exc
+                raise UndecodableBytes(
+                    f"bytes after a {encoding} BOM are not {encoding}", input=name
+                ) from exc
     head = raw[:4096]
     for magic, what in _MAGIC:
         if head.startswith(magic):

@@ -78,17 +78,38 @@ def build_page(
         try:
             tree = parse_html(raw, text, utf8=encoding == "utf-8")
         except IngestError as exc:
-            raise exc.with_input(label) if label else exc
+            exc.located(label)
+            raise
         lines: list[str] = html_lines(tree)
         if not lines and not any(True for _ in tree.iter("*") if _.get("data-props")):
             raise EmptyPage("the HTML page has no visible text", input=label)
-        return Page(raw=raw, text=text, sha256=sha, as_of=as_of_date, lines=tuple(lines),
-                    is_html=True, url=url, retrieved_at=retrieved_at, tree=tree, name=label)
-    return Page(raw=raw, text=text, sha256=sha, as_of=as_of_date, lines=tuple(text_lines(text)),
-                url=url, retrieved_at=retrieved_at, name=label)
+        return Page(
+            raw=raw,
+            text=text,
+            sha256=sha,
+            as_of=as_of_date,
+            lines=tuple(lines),
+            is_html=True,
+            url=url,
+            retrieved_at=retrieved_at,
+            tree=tree,
+            name=label,
+        )
+    return Page(
+        raw=raw,
+        text=text,
+        sha256=sha,
+        as_of=as_of_date,
+        lines=tuple(text_lines(text)),
+        url=url,
+        retrieved_at=retrieved_at,
+        name=label,
+    )
 
 
-def score_parsers(page: Page, parsers: Mapping[str, Parser] | None = None) -> list[tuple[float, str]]:
+def score_parsers(
+    page: Page, parsers: Mapping[str, Parser] | None = None
+) -> list[tuple[float, str]]:
     """Every parser's detect() score for ``page``, best first (URL match breaks ties)."""
     scored: list[tuple[float, int, str]] = []
     for name, parser in (parsers or installed_parsers()).items():
@@ -113,7 +134,9 @@ def choose_parser(page: Page, parser: str | None = None) -> Parser:
         return get_parser(parser)
     scores = score_parsers(page)
     if not scores or scores[0][0] < DETECT_THRESHOLD:
-        best = f"best candidate {scores[0][1]} scored {scores[0][0]:.2f}" if scores else "no parsers"
+        best = (
+            f"best candidate {scores[0][1]} scored {scores[0][0]:.2f}" if scores else "no parsers"
+        )
         raise PageNotRecognised(
             f"no parser recognised the page ({best}, {DETECT_THRESHOLD} needed)",
             input=page.name,
@@ -133,9 +156,8 @@ def run_parser(parser: Parser, page: Page) -> ParseResult:
             else:
                 records.append(item)
     except IngestError as exc:
-        if exc.parser is None:
-            exc.parser = parser.name
-        raise exc.with_input(page.name) if page.name else exc
+        exc.located(page.name, parser.name)
+        raise
     except Exception as exc:
         raise ParserCrashed(
             f"parser raised {type(exc).__name__}: {exc}", input=page.name, parser=parser.name
@@ -145,8 +167,13 @@ def run_parser(parser: Parser, page: Page) -> ParseResult:
     ]
     for m in malformed:
         log.info("%s: entry %d skipped: %s", page.name, m.position, m.message)
-    return ParseResult(records=records, parser=parser.name, warnings=warnings,
-                       malformed=malformed, sha256=page.sha256)
+    return ParseResult(
+        records=records,
+        parser=parser.name,
+        warnings=warnings,
+        malformed=malformed,
+        sha256=page.sha256,
+    )
 
 
 def parse_page(
@@ -180,6 +207,7 @@ def parse_page(
         UnknownParser: ``parser`` names no installed parser.
         ParserCrashed: the parser failed with an unexpected exception.
     """
-    page = build_page(content, url=url, as_of=as_of, retrieved_at=retrieved_at, name=name,
-                      max_bytes=max_bytes)
+    page = build_page(
+        content, url=url, as_of=as_of, retrieved_at=retrieved_at, name=name, max_bytes=max_bytes
+    )
     return run_parser(choose_parser(page, parser), page)

@@ -26,15 +26,71 @@ _HTML_START = re.compile(
 _HTML_ANYWHERE = re.compile(r"<(?:html|body)\b[^>]*>", re.IGNORECASE)
 
 DROPPED = frozenset(
-    {"script", "style", "noscript", "template", "svg", "head", "nav", "iframe", "object",
-     "canvas", "math", "select", "option", "datalist"}
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "head",
+        "nav",
+        "iframe",
+        "object",
+        "canvas",
+        "math",
+        "select",
+        "option",
+        "datalist",
+    }
 )
 BLOCK = frozenset(
-    {"address", "article", "aside", "blockquote", "body", "br", "dd", "details", "dialog",
-     "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
-     "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "ol", "p", "pre",
-     "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-     "caption", "legend", "menu"}
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "caption",
+        "legend",
+        "menu",
+    }
 )
 
 
@@ -50,7 +106,7 @@ def parse_html(raw: bytes, text: str, *, utf8: bool) -> HtmlElement:
     Raises:
         EmptyPage: the document has no element at all.
     """
-    parser = HTMLParser(
+    parser = HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lag lxml's HTMLParser
         encoding="utf-8",
         no_network=True,
         remove_comments=True,
@@ -66,7 +122,7 @@ def parse_html(raw: bytes, text: str, *, utf8: bool) -> HtmlElement:
         raise EmptyPage(f"lxml found no HTML document ({exc})") from exc
     if root is None:
         raise EmptyPage("the HTML document has no elements")
-    return root  # type: ignore[no-any-return]
+    return root
 
 
 def html_lines(root: HtmlElement) -> list[str]:

@@ -13,8 +13,34 @@ from dataclasses import dataclass
 from ingest_core._text import clean_text, fold
 
 PARTICLES = frozenset(
-    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la",
-     "le", "ter", "ten", "bin", "ibn", "al", "el", "st", "st.", "y", "zu", "af", "av"}
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "dos",
+        "das",
+        "du",
+        "la",
+        "le",
+        "ter",
+        "ten",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "st",
+        "st.",
+        "y",
+        "zu",
+        "af",
+        "av",
+    }
 )
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md", "m.d."})
 TITLES = frozenset({"dr", "dr.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sir"})

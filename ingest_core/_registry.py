@@ -62,7 +62,9 @@ def _load(disabled: frozenset[str]) -> Mapping[str, Parser]:
             warnings.warn(f"skipping parser plugin: {exc}", RuntimeWarning, stacklevel=3)
             continue
         if parser.name in found:
-            warnings.warn(f"skipping duplicate parser plugin {parser.name!r}", RuntimeWarning, stacklevel=3)
+            warnings.warn(
+                f"skipping duplicate parser plugin {parser.name!r}", RuntimeWarning, stacklevel=3
+            )
             continue
         found[parser.name] = parser
     return MappingProxyType(found)

@@ -22,8 +22,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-fixtures_app = typer.Typer(help="Maintain the parser fixtures (pages beside expected records).",
-                           no_args_is_help=True)
+fixtures_app = typer.Typer(
+    help="Maintain the parser fixtures (pages beside expected records).", no_args_is_help=True
+)
 app.add_typer(fixtures_app, name="fixtures")
 
 err_console = Console(stderr=True)
@@ -43,10 +44,17 @@ def _write_lines(lines: list[str]) -> None:
 
 @app.command("parse")
 def parse_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Pages to parse (text or HTML, any encoding).")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Read pages as of YYYY-MM-DD (default today, UTC).")] = None,
+    files: Annotated[
+        list[Path], typer.Argument(help="Pages to parse (text or HTML, any encoding).")
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Read pages as of YYYY-MM-DD (default today, UTC)."),
+    ] = None,
     url: Annotated[str | None, typer.Option("--url", help="The URL the page(s) came from.")] = None,
-    parser: Annotated[str | None, typer.Option("--parser", help="Force a parser by name (see `ingest parsers`).")] = None,
+    parser: Annotated[
+        str | None, typer.Option("--parser", help="Force a parser by name (see `ingest parsers`).")
+    ] = None,
 ) -> None:
     """Parse pages and print their records as JSON Lines (page record first, then its works).
 
@@ -62,7 +70,9 @@ def parse_cmd(
             except OSError as exc:
                 from ingest_core.errors import UnreadableInput
 
-                raise UnreadableInput(f"cannot read the file ({exc.strerror})", input=str(path)) from exc
+                raise UnreadableInput(
+                    f"cannot read the file ({exc.strerror})", input=str(path)
+                ) from exc
             result = parse_page(content, url=url, as_of=as_of, parser=parser, name=str(path))
         except IngestError as exc:
             failed += 1
@@ -96,9 +106,13 @@ def schema_cmd() -> None:
 
 @fixtures_app.command("regen")
 def fixtures_regen_cmd(
-    parser: Annotated[str | None, typer.Option("--parser", help="Only this parser's cases.")] = None,
+    parser: Annotated[
+        str | None, typer.Option("--parser", help="Only this parser's cases.")
+    ] = None,
     root: Annotated[Path, typer.Option("--root", help="The fixtures folder.")] = Path("fixtures"),
-    as_of: Annotated[str | None, typer.Option("--as-of", help="as_of for cases with no expectation yet.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="as_of for cases with no expectation yet.")
+    ] = None,
 ) -> None:
     """Rewrite expected records from the current parsers; review the diff before committing."""
     from ingest_core._fixtures import regen

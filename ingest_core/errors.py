@@ -79,11 +79,13 @@ class IngestError(Exception):
         tail = f"; {self.hint}" if self.hint else ""
         return f"{where}{self.message}{via}{tail}"
 
-    def with_input(self, input: str) -> IngestError:
-        """Name the input on an error raised before the caller knew it; returns self."""
-        if self.input is None:
+    def located(self, input: str | None = None, parser: str | None = None) -> IngestError:
+        """Fill in the input and parser an error was raised without; returns self."""
+        if self.input is None and input is not None:
             self.input = input
-            self.args = (self._render(),)
+        if self.parser is None and parser is not None:
+            self.parser = parser
+        self.args = (self._render(),)
         return self
 
     def __reduce__(self) -> tuple[object, ...]:

@@ -62,7 +62,7 @@ ParseItem = AnyRecord | MalformedEntry
 
 @runtime_checkable
 class Parser(Protocol):
-    """What every parser plugin provides; registered under entry-point group ``ingest_core.parsers``."""
+    """What a parser plugin provides; registered in entry-point group ``ingest_core.parsers``."""
 
     name: str
     """Unique parser name, e.g. ``hf_daily``; part of every record id."""
@@ -124,7 +124,10 @@ class RecordContext:
 
     def malformed(self, position: int, reason: str) -> MalformedEntry:
         return MalformedEntry(
-            reason, input=self.page.name or self.page.url, parser=self.parser.name, position=position
+            reason,
+            input=self.page.name or self.page.url,
+            parser=self.parser.name,
+            position=position,
         )
 
     def build(
@@ -140,4 +143,6 @@ class RecordContext:
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             where = ".".join(str(p) for p in first["loc"])
-            return self.malformed(position if position is not None else -1, f"{where}: {first['msg']}")
+            return self.malformed(
+                position if position is not None else -1, f"{where}: {first['msg']}"
+            )

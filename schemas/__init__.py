@@ -1,5 +1,14 @@
 """The pydantic record contract shared by parsers, the engine, the store and resolution."""
 
+from schemas.entities import (
+    ENTITY_ADAPTER,
+    Entity,
+    Evidence,
+    Paper,
+    Person,
+    PersonMember,
+    entity_from_json,
+)
 from schemas.records import (
     RECORD_ADAPTER,
     Author,
@@ -20,11 +29,17 @@ from schemas.records import (
 AnyRecord = Work | Profile | Listing
 
 __all__ = [
+    "ENTITY_ADAPTER",
     "RECORD_ADAPTER",
     "AnyRecord",
     "Author",
+    "Entity",
+    "Evidence",
     "Identifiers",
     "Listing",
+    "Paper",
+    "Person",
+    "PersonMember",
     "Precision",
     "Profile",
     "ProfileMetrics",
@@ -34,5 +49,6 @@ __all__ = [
     "RecordWarning",
     "Representation",
     "Work",
+    "entity_from_json",
     "record_from_json",
 ]

@@ -72,6 +72,9 @@ def test_parsers_lists_the_built_ins() -> None:
 def test_schema_is_json_schema_of_every_kind() -> None:
     result = runner.invoke(app, ["schema"])
     schema = json.loads(result.stdout)
-    kinds = {v["properties"]["kind"].get("const") for v in schema["$defs"].values()
-             if "kind" in v.get("properties", {})}
+    kinds = {
+        v["properties"]["kind"].get("const")
+        for v in schema["$defs"].values()
+        if "kind" in v.get("properties", {})
+    }
     assert {"work", "profile", "listing"} <= kinds

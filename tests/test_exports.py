@@ -11,7 +11,12 @@ def test_all_is_sorted_and_complete() -> None:
     assert list(names) == sorted(names)
     public = {n for n in dir(ingest_core) if not n.startswith("_")} - {
         # submodules imported as a side effect of importing the package
-        "errors", "parser", "cli", "store", "resolve", "backends",
+        "errors",
+        "parser",
+        "cli",
+        "store",
+        "resolve",
+        "backends",
     }
     assert public <= set(names) | {"errors"}, public - set(names)
     for name in names:
@@ -34,6 +39,10 @@ def test_errors_survive_pickling_for_process_pools() -> None:
     exc = errors.MalformedEntry("bad date", input="p.txt", parser="hf_daily", position=3)
     back = pickle.loads(pickle.dumps(exc))
     assert (type(back), back.position, back.input, str(back)) == (
-        errors.MalformedEntry, 3, "p.txt", str(exc))
+        errors.MalformedEntry,
+        3,
+        "p.txt",
+        str(exc),
+    )
     reg = pickle.loads(pickle.dumps(errors.ParserRegistrationError("x", "broken")))
     assert reg.parser == "x"

@@ -63,8 +63,11 @@ def test_gzip_page_is_unwrapped_and_hashed_as_stored() -> None:
         (codecs.BOM_UTF8 + "Café Núñez".encode(), "utf-8-bom"),
         (codecs.BOM_UTF16_LE + "Café Núñez".encode("utf-16-le"), "utf-16-le-bom"),
         ("Café Núñez".encode(), "utf-8"),
-        (b'<html><head><meta charset="iso-8859-1"></head><body>Caf\xe9 N\xfa\xf1ez</body></html>',
-         "iso8859-1"),
+        (
+            b'<html><head><meta charset="iso-8859-1"></head>'
+            b"<body>Caf\xe9 N\xfa\xf1ez</body></html>",
+            "iso8859-1",
+        ),
     ],
 )
 def test_decoding_order_bom_utf8_declared(encoded: bytes, encoding: str) -> None:
@@ -104,9 +107,11 @@ def test_bad_as_of_is_a_typed_error() -> None:
     [
         # billion laughs: an XML entity bomb handed to the HTML parser
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;'
-        b'&lol;&lol;&lol;&lol;&lol;&lol;&lol;">' + b"".join(
+        b'&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        + b"".join(
             b'<!ENTITY lol%d "' % i + (b"&lol%d;" % (i - 1)) * 10 + b'">' for i in range(3, 10)
-        ) + b"]><html><body><p>&lol9;</p></body></html>",
+        )
+        + b"]><html><body><p>&lol9;</p></body></html>",
         # external entity / network resolution
         b'<!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><html><body><p>&xxe;</p>'
         b"</body></html>",

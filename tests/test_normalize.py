@@ -48,7 +48,10 @@ FEB13 = dt.date(2026, 2, 13)
 def test_parse_date(text: str, date: str, precision: str, inferred: bool) -> None:
     result = parse_date(text, reference=FEB13)
     assert (result.date.isoformat(), result.precision, result.year_inferred) == (
-        date, precision, inferred)
+        date,
+        precision,
+        inferred,
+    )
 
 
 def test_feb_29_without_year_falls_in_the_last_leap_year() -> None:
@@ -96,8 +99,9 @@ def test_split_trailing_count(text: str, expected: tuple[str, int | None]) -> No
 
 def test_coerce_as_of() -> None:
     assert coerce_as_of("2026-02-13") == FEB13
-    assert coerce_as_of(dt.datetime(2026, 2, 13, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))) \
-        == dt.date(2026, 2, 14)
+    assert coerce_as_of(
+        dt.datetime(2026, 2, 13, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    ) == dt.date(2026, 2, 14)
     assert coerce_as_of(None) == dt.datetime.now(dt.UTC).date()
     assert utc_date_of("2024-07-31T23:54:27.000-05:00") == dt.date(2024, 8, 1)
 
@@ -139,8 +143,16 @@ def test_fast_name_path_splits_on_the_last_token(tokens: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["Babak Salimi", "Naveed Akhtar", "Ghulam Mubashar Hassan", "Abhimanyu Dubey",
-             "Meghan Connell", "Li Wei", "Zijian Wu"],
+    "name",
+    [
+        "Babak Salimi",
+        "Naveed Akhtar",
+        "Ghulam Mubashar Hassan",
+        "Abhimanyu Dubey",
+        "Meghan Connell",
+        "Li Wei",
+        "Zijian Wu",
+    ],
 )
 def test_fast_name_path_agrees_with_nameparser_on_plain_names(name: str) -> None:
     fast = split_name(name)
@@ -157,9 +169,13 @@ def test_clean_text() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("2509.24002", "2509.24002"), ("arXiv:2509.24002v3", "2509.24002"),
-     ("https://arxiv.org/abs/2407.21783", "2407.21783"), ("hep-th/9901001", "hep-th/9901001"),
-     ("https://arxiv.org/pdf/2407.21783v2.pdf", "2407.21783")],
+    [
+        ("2509.24002", "2509.24002"),
+        ("arXiv:2509.24002v3", "2509.24002"),
+        ("https://arxiv.org/abs/2407.21783", "2407.21783"),
+        ("hep-th/9901001", "hep-th/9901001"),
+        ("https://arxiv.org/pdf/2407.21783v2.pdf", "2407.21783"),
+    ],
 )
 def test_normalize_arxiv(value: str, expected: str) -> None:
     assert normalize_arxiv(value) == expected
@@ -167,9 +183,11 @@ def test_normalize_arxiv(value: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("10.1145/3318464.3389769", "10.1145/3318464.3389769"),
-     ("https://doi.org/10.1145/ABC.123", "10.1145/abc.123"),
-     ("doi:10.48550/arXiv.2509.24002", "10.48550/arxiv.2509.24002")],
+    [
+        ("10.1145/3318464.3389769", "10.1145/3318464.3389769"),
+        ("https://doi.org/10.1145/ABC.123", "10.1145/abc.123"),
+        ("doi:10.48550/arXiv.2509.24002", "10.48550/arxiv.2509.24002"),
+    ],
 )
 def test_normalize_doi(value: str, expected: str) -> None:
     assert normalize_doi(value) == expected
@@ -184,8 +202,10 @@ def test_bad_identifiers_raise(bad: str) -> None:
 
 
 def test_links_and_identifiers_from_an_abstract() -> None:
-    text = ("Code: https://github.com/org/repo. Data at (https://example.org/data_(v2)); "
-            "see arXiv:2401.01234 and doi 10.1145/1234.5678, also github.com/x/y!")
+    text = (
+        "Code: https://github.com/org/repo. Data at (https://example.org/data_(v2)); "
+        "see arXiv:2401.01234 and doi 10.1145/1234.5678, also github.com/x/y!"
+    )
     assert extract_links(text) == [
         "https://github.com/org/repo",
         "https://example.org/data_(v2)",

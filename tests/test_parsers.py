@@ -18,7 +18,9 @@ def _diff(expected: Any, actual: Any, path: str = "") -> list[str]:
     if isinstance(expected, dict) and isinstance(actual, dict):
         out: list[str] = []
         for key in sorted(set(expected) | set(actual)):
-            out += _diff(expected.get(key, "<missing>"), actual.get(key, "<missing>"), f"{path}.{key}")
+            out += _diff(
+                expected.get(key, "<missing>"), actual.get(key, "<missing>"), f"{path}.{key}"
+            )
         return out
     if isinstance(expected, list) and isinstance(actual, list):
         out = []

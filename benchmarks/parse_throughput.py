@@ -1,0 +1,142 @@
+"""Parse throughput per format and representation, beside the floor measured on the same pages.
+
+The floor is the least any parser must do with a page: decode it, hash it, split it into lines
+and scan it once with a regex (text); for HTML, the same plus lxml's parse to a tree. The
+ratio parse/floor says how much of the machine's reach the parsers use (target >= 1/3).
+
+    python benchmarks/parse_throughput.py [--seconds 2] [--profile FORMAT]
+
+Pages: every fixture case under fixtures/ (text and HTML), plus the real Hugging Face pages in
+../shared when present. Single process; figures are wall-clock and noisy on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import pstats
+import re
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+from ingest_core import parse_page
+from ingest_core._decode import decode
+from ingest_core._fixtures import discover
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SCAN = re.compile(r"\d{4}|authors|works|h-index")
+
+
+def floor_text(raw: bytes) -> int:
+    hashlib.sha256(raw).hexdigest()
+    _, text, _ = decode(raw)
+    lines = text.splitlines()
+    return len(lines) + len(SCAN.findall(text))
+
+
+def floor_html(raw: bytes) -> int:
+    n = floor_text(raw)
+    root = etree.fromstring(raw, etree.HTMLParser(no_network=True))
+    return n + (0 if root is None else 1)
+
+
+def pages_by_group() -> dict[tuple[str, str], list[tuple[Path, str | None]]]:
+    groups: dict[tuple[str, str], list[tuple[Path, str | None]]] = defaultdict(list)
+    for case in discover(ROOT / "fixtures"):
+        if case.invalid:
+            continue
+        as_of, _ = case.settings()
+        rep = "html" if case.page.suffix in (".html", ".htm") else "text"
+        groups[(case.parser, rep)].append((case.page, as_of))
+    for rel, as_of in [
+        ("real-html/hf-paper-2509.24002.html", None),
+        ("public-data/hf/hf-daily-2024-08-01.html", "2024-08-01"),
+        ("public-data/hf/hf-daily-2026-09-28.html", "2026-09-28"),
+    ]:
+        path = SHARED / rel
+        if path.exists():
+            parser = "hf_paper" if "paper-" in path.name else "hf_daily"
+            groups[(parser + " (real)", "html")].append((path, as_of))
+    return groups
+
+
+def rate(fn: Callable[[], int], seconds: float) -> tuple[float, int]:
+    """Calls per second of ``fn`` over about ``seconds``, and the last return value."""
+    fn()  # warm-up
+    count, started, out = 0, time.perf_counter(), 0
+    while True:
+        out = fn()
+        count += 1
+        elapsed = time.perf_counter() - started
+        if elapsed >= seconds:
+            return count / elapsed, out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
+    ap.add_argument(
+        "--profile", metavar="FORMAT", help="print a cProfile of one group, e.g. hf_daily:html"
+    )
+    args = ap.parse_args(argv)
+
+    groups = pages_by_group()
+    header = (
+        f"{'format':26} {'rep':5} {'pages':>5} {'KiB/page':>8} {'pages/s':>9} "
+        f"{'records/s':>10} {'floor p/s':>10} {'ratio':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    worst = 1e9
+    for (fmt, rep), items in sorted(groups.items()):
+        blobs = [(p.read_bytes(), as_of) for p, as_of in items]
+        kib = sum(len(b) for b, _ in blobs) / len(blobs) / 1024
+
+        def run_parse(blobs: list[tuple[bytes, str | None]] = blobs) -> int:
+            return sum(len(parse_page(b, as_of=a or "2026-02-13").records) for b, a in blobs)
+
+        floor_fn = floor_html if rep == "html" else floor_text
+
+        def run_floor(
+            blobs: list[tuple[bytes, str | None]] = blobs,
+            floor_fn: Callable[[bytes], int] = floor_fn,
+        ) -> int:
+            return sum(floor_fn(b) for b, _ in blobs)
+
+        parse_rate, records = rate(run_parse, args.seconds)
+        floor_rate, _ = rate(run_floor, args.seconds)
+        pages_s = parse_rate * len(blobs)
+        ratio = parse_rate / floor_rate
+        worst = min(worst, ratio)
+        print(
+            f"{fmt:26} {rep:5} {len(blobs):5d} {kib:8.1f} {pages_s:9.0f} "
+            f"{parse_rate * records:10.0f} {floor_rate * len(blobs):10.0f} {ratio:6.2f}"
+        )
+    print(f"\nworst ratio parse/floor: {worst:.2f} (target >= 0.33)")
+
+    if args.profile:
+        fmt, _, rep = args.profile.partition(":")
+        items = groups.get((fmt, rep or "text"))
+        if not items:
+            print(f"no pages for {args.profile}", file=sys.stderr)
+            return 2
+        blobs = [(p.read_bytes(), as_of) for p, as_of in items]
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(20):
+            for b, a in blobs:
+                parse_page(b, as_of=a or "2026-02-13")
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
