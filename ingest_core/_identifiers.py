@@ -18,7 +18,7 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNOREC
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
 _URL = re.compile(
-    r"(?:https?://|www\.|(?<![\w./@-])(?:github\.com|gitlab\.com|huggingface\.co)/)[^\s<>\"'`]+",
+    r"(?:https?://|www\.|(?<![\w./@-])(?:github\.com|gitlab\.com|huggingface\.co)/)[^\s<>\"'`{}\\]+",
     re.IGNORECASE,
 )
 _TRAILING = ".,;:!?'\"*_>"

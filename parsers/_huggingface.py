@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -25,8 +25,16 @@ from ingest_core._identifiers import extract_identifiers, extract_links, normali
 from ingest_core._names import split_name
 from ingest_core._text import clean_text
 from ingest_core.errors import BadIdentifier, MalformedEntry, UnparseableDate
-from ingest_core.parser import Page, Parser, ParseItem, RecordContext
-from schemas import Author, Identifiers, Listing, PublishedDate, RecordWarning, Work
+from ingest_core.parser import Page, ParseItem, Parser, RecordContext
+from schemas import (
+    Author,
+    Identifiers,
+    Listing,
+    PublishedDate,
+    RecordWarning,
+    Representation,
+    Work,
+)
 
 SOURCE = "huggingface"
 
@@ -40,11 +48,11 @@ LISTING_URLS = (
 SEARCH_URLS = (rf"{_HOST}/papers/?\?(?:[^#]*&)?q=",)
 PAPER_URLS = (rf"{_HOST}/papers/{_ARXIV_ID}/?(?:[?#].*)?$",)
 
-# Cheap C-level scans of the raw text: a detect() must not walk the tree.
-_HYDRATER = {
-    target: re.compile(rf"data-target\s*=\s*[\"']{target}[\"']")
-    for target in ("DailyPapers", "PaperContent")
-}
+# Cheap C-level scans of the raw text (literal-prefixed, so fast): detect() must not walk
+# the tree. Served pages write data-target="X"; re-serialised ones may use single quotes.
+_JSON_QUERY = re.compile(
+    r"query(?:&quot;|\")\s*:\s*\{\s*(?:&quot;|\")(?:q|search)(?:&quot;|\")\s*:"
+)
 
 _AUTHORS_LINE = re.compile(r"^[•·]?\s*(\d[\d,]*)\s+authors?$", re.IGNORECASE)
 _DATE_LIKE = re.compile(
@@ -60,12 +68,22 @@ DAILY_HEADER = frozenset(
     {"hugging face", "new", "subscribe", "daily papers", "daily", "weekly", "monthly",
      "search by arxiv id or title", "submit a paper", "trending", "papers"}
 )
+# Pagination and buttons between or after the cards: never a title.
+CHROME = frozenset({"Previous", "Next", "Previous Next", "Load more", "Show more", "Upvote"})
 _HEADER_PREFIXES = ("get trending papers", "byak", "by ak ", "search by arxiv")
 
 
 def has_hydrater(page: Page, target: str) -> bool:
     """True when the raw HTML carries a ``SVELTE_HYDRATER`` element for ``target``."""
-    return page.is_html and bool(_HYDRATER[target].search(page.text))
+    if not page.is_html:
+        return False
+    text = page.text
+    return f'data-target="{target}"' in text or f"data-target='{target}'" in text
+
+
+def json_query_present(page: Page) -> bool:
+    """True when the page's DailyPapers JSON holds a search query (a search-results page)."""
+    return bool(_JSON_QUERY.search(page.text))
 
 
 def url_query(url: str | None) -> str | None:
@@ -153,8 +171,8 @@ class Card:
     problems: list[str] = field(default_factory=list)
 
 
-def read_cards(lines: Sequence[str], start: int) -> Iterator[Card]:
-    """The cards of ``lines[start:]`` in page order, in one pass.
+def read_cards(lines: Iterable[str]) -> Iterator[Card]:
+    """The cards of ``lines`` (the page after its header) in page order, in one pass.
 
     Text lines accumulate until a meta line (``• N authors``, ``·`` or a date line right
     after them) closes the last card of the run; lines before it are cards without meta.
@@ -162,7 +180,9 @@ def read_cards(lines: Sequence[str], start: int) -> Iterator[Card]:
     pending: list[str] = []
     card: Card | None = None  # the card whose meta lines are being read
     expect_date = False
-    for line in lines[start:]:
+    for line in lines:
+        if line in CHROME:
+            continue
         count = authors_count(line) if line[0] in "•·0123456789" else None
         if count is not None or line == "·":
             if card is None:
@@ -171,7 +191,7 @@ def read_cards(lines: Sequence[str], start: int) -> Iterator[Card]:
                     continue  # meta with no title before it: nothing to attach it to
             if count is not None:
                 card.author_count = count
-            expect_date = line == "·" or expect_date
+            expect_date = line == "·"
             continue
         if card is not None and (expect_date or looks_like_date(line)):
             card.date_line = line
@@ -189,7 +209,9 @@ def read_cards(lines: Sequence[str], start: int) -> Iterator[Card]:
     yield from _flush(pending, last_has_meta=False)
 
 
-def _flush(pending: list[str], *, last_has_meta: bool = True) -> Iterator[Card]:
+def _flush(
+    pending: list[str], *, last_has_meta: bool = True
+) -> Generator[Card, None, Card | None]:
     """Emit the cards of ``pending`` (cleared); with meta, return the last one instead."""
     entries = pair_lines(pending)
     pending.clear()
@@ -234,6 +256,21 @@ def find_page_date(
     return None, start
 
 
+_LINK_HINTS = ("://", "www.", "github.com/", "gitlab.com/", "huggingface.co/")
+_ID_HINTS = ("rxiv", "rXiv", "RXIV", "RXiv", "huggingface.co/papers/", "10.")
+
+
+def text_refs(text: str | None) -> tuple[list[str], Identifiers]:
+    """Links and identifiers in an abstract; substring checks skip the regex scans when
+    the text cannot hold any (most abstracts), which is most of a listing's parse time."""
+    if not text:
+        return [], Identifiers()
+    links = extract_links(text) if any(h in text for h in _LINK_HINTS) else []
+    if any(h in text for h in _ID_HINTS):
+        return links, extract_identifiers(text)
+    return links, Identifiers()
+
+
 def work_from_card(
     ctx: RecordContext, position: int, card: Card, reference: dt.date
 ) -> Work | MalformedEntry:
@@ -250,6 +287,7 @@ def work_from_card(
             problems.append(problem)
     warnings = [RecordWarning(code="unparseable_date" if "date" in p else "malformed_entry",
                               message=p, position=position) for p in problems]
+    links, identifiers = text_refs(abstract)
     return ctx.build(
         Work, position,
         title=title,
@@ -259,8 +297,8 @@ def work_from_card(
         published=published,
         year=published.date.year if published else None,
         upvotes=upvotes,
-        links=extract_links(abstract) if abstract else [],
-        identifiers=extract_identifiers(abstract),
+        links=links,
+        identifiers=identifiers,
         warnings=warnings,
     )
 
@@ -280,12 +318,14 @@ def _links(*candidates: Any, text: str | None) -> list[str]:
     for value in candidates:
         if isinstance(value, str) and value.strip().lower().startswith(("http://", "https://")):
             seen.setdefault(value.strip(), None)
-    for url in extract_links(text) if text else []:
+    for url in text_refs(text)[0]:
         seen.setdefault(url, None)
     return list(seen)
 
 
-def work_from_json(ctx: RecordContext, position: int, paper: Mapping[str, Any]) -> Work | MalformedEntry:
+def work_from_json(
+    ctx: RecordContext, position: int, paper: Mapping[str, Any]
+) -> Work | MalformedEntry:
     """A Work from a ``paper`` object of Hugging Face's embedded JSON."""
     title_raw = paper.get("title")
     title = clean_text(title_raw) if isinstance(title_raw, str) else ""
@@ -311,7 +351,7 @@ def work_from_json(ctx: RecordContext, position: int, paper: Mapping[str, Any]) 
                                           message=f"publishedAt {stamp!r} is not a timestamp"))
         else:
             published = PublishedDate(date=day, precision="day")
-    found = extract_identifiers(abstract)
+    found = text_refs(abstract)[1]
     arxiv = None
     raw_id = paper.get("id")
     if isinstance(raw_id, str) and raw_id:
@@ -343,13 +383,13 @@ def listing_items(
     title: str,
     page_date: PublishedDate | None,
     query: str | None = None,
-    representation: str | None = None,
+    representation: Representation | None = None,
 ) -> Iterator[ParseItem]:
     """The Listing (first) and then its works and malformed entries, in page order."""
     items = list(entries)
     works = [w for w in items if isinstance(w, Work)]
     listing = ctx.build(
-        Listing, None, representation="embedded_json" if representation == "embedded_json" else None,
+        Listing, None, representation,
         title=title,
         page_date=page_date,
         query=query,
