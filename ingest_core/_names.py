@@ -56,21 +56,47 @@ class NameParts:
     family: str | None
 
 
+_INITIAL = re.compile(r"^(?:[^\W\d_]\.)(?:-?[^\W\d_]\.)*$")
+
+
+def _plain(tok: str, *, initials: bool) -> bool:
+    low = tok.lower()
+    if low in PARTICLES or low in SUFFIXES or low in TITLES or not tok[0].isupper():
+        return False
+    return bool(_PLAIN_TOKEN.match(tok) or (initials and _INITIAL.match(tok)))
+
+
 def _fast_split(name: str) -> NameParts | None:
-    tokens = name.split(" ")
-    if not 2 <= len(tokens) <= 4:
-        return None
-    for tok in tokens:
-        low = tok.lower()
-        if (
-            low in PARTICLES
-            or low in SUFFIXES
-            or low in TITLES
-            or not tok[0].isupper()
-            or not _PLAIN_TOKEN.match(tok)
+    """The common forms without nameparser: "Given [Middle] Family", initials ("B. Salimi"),
+    lower-case particles before the family name ("Ludwig van der Berg"), and "Family, Given".
+    Anything else (suffixes, titles, capitalised particles, odd punctuation) returns None."""
+    if "," in name:
+        family_part, _, given_part = name.partition(",")
+        if "," in given_part:
+            return None
+        given_tokens = given_part.split()
+        fam_tokens = family_part.split()
+        if not given_tokens or not fam_tokens:
+            return None
+        if not all(_plain(t, initials=True) for t in given_tokens):
+            return None
+        if not _plain(fam_tokens[-1], initials=False) or not all(
+            t in PARTICLES for t in fam_tokens[:-1]
         ):
             return None
-    return NameParts(name, " ".join(tokens[:-1]), tokens[-1])
+        return NameParts(name, " ".join(given_tokens), " ".join(fam_tokens))
+    tokens = name.split(" ")
+    if not 2 <= len(tokens) <= 5:
+        return None
+    cut = len(tokens) - 1
+    while cut > 1 and tokens[cut - 1] in PARTICLES:  # lower-case particles only
+        cut -= 1
+    given, family = tokens[:cut], tokens[cut:]
+    if not _plain(family[-1], initials=False):
+        return None
+    if not all(_plain(t, initials=True) for t in given):
+        return None
+    return NameParts(name, " ".join(given), " ".join(family))
 
 
 def _slow_split(name: str) -> NameParts:

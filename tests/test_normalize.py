@@ -20,7 +20,7 @@ from ingest_core import (
     split_trailing_count,
 )
 from ingest_core._dates import _fast, _slow, coerce_as_of, utc_date_of
-from ingest_core._names import _slow_split, folded_full_name
+from ingest_core._names import _fast_split, _slow_split, folded_full_name
 from ingest_core._text import clean_text, leading_int
 
 FEB13 = dt.date(2026, 2, 13)
