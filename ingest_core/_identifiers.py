@@ -21,6 +21,7 @@ _URL = re.compile(
     r"(?:https?://|www\.|(?<![\w./@-])(?:github\.com|gitlab\.com|huggingface\.co)/)[^\s<>\"'`{}\\]+",
     re.IGNORECASE,
 )
+_LINK_HINTS = ("://", "www.", "github.com/", "gitlab.com/", "huggingface.co/")
 _TRAILING = ".,;:!?'\"*_>"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 
@@ -64,7 +65,8 @@ def _trim_url(url: str) -> str:
 
 def extract_links(text: str) -> list[str]:
     """URLs in ``text`` in order of appearance, deduplicated, trailing punctuation stripped."""
-    if "." not in text:
+    low = text.lower()  # substring checks cost ~1 µs; the URL regex ~50 µs on an abstract
+    if not any(hint in low for hint in _LINK_HINTS):
         return []
     seen: dict[str, None] = {}
     for m in _URL.finditer(text):
@@ -82,7 +84,8 @@ def extract_identifiers(*texts: str | None) -> Identifiers:
     for text in texts:
         if not text:
             continue
-        if arxiv is None:
+        low = text.lower()  # every form _ARXIV_IN_TEXT reads names arxiv or hf papers
+        if arxiv is None and ("arxiv" in low or "huggingface.co/papers/" in low):
             m = _ARXIV_IN_TEXT.search(text)
             arxiv = m.group(1) if m else None
         if doi is None and "10." in text:
