@@ -11,6 +11,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ingest_core.errors import IngestError
@@ -92,7 +93,7 @@ def parsers_cmd() -> None:
 
     table = Table("name", "source", "version", "url patterns")
     for name, p in installed_parsers().items():
-        table.add_row(name, p.source, p.version, " ".join(p.url_patterns))
+        table.add_row(name, p.source, p.version, escape(" ".join(p.url_patterns)))
     Console().print(table)
 
 
@@ -128,8 +129,304 @@ def fixtures_regen_cmd(
 
 # --- store commands (issue 4) ---
 
+quarantine_app = typer.Typer(help="Inspect and retry pages and entries that were quarantined.",
+                             no_args_is_help=True)
+app.add_typer(quarantine_app, name="quarantine")
+
+DbOption = Annotated[str, typer.Option(
+    "--db", envvar="INGEST_DB",
+    help="SQLAlchemy URL of the store (or a SQLite file path); $INGEST_DB if set.")]
+
+
+def _warnings_to_stderr() -> None:
+    import logging
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _print_summary(summary: object, title: str) -> None:
+    table = Table(title=title, show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in summary.rows():  # type: ignore[attr-defined]
+        table.add_row(label, value)
+    Console().print(table)
+
+
+@app.command("backfill")
+def backfill_cmd(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Page files, directories (walked recursively), .jsonl page lists, WARC archives.")],
+    db: DbOption = "sqlite:///ingest.db",
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Parser processes (default: every core; 0 parses in this process).")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Read every page as of YYYY-MM-DD (default: its WARC-Date or "
+        "retrieved_at, else the file's modification time).")] = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="local (a process pool) or spark (PySpark, the `spark` extra).")] = "local",
+    master: Annotated[str | None, typer.Option(
+        "--master", help="Spark master URL for --engine spark (default local[*]).")] = None,
+    glob: Annotated[str | None, typer.Option(
+        "--glob", help="In directories, only files whose name or relative path matches, "
+        "e.g. '*.html'.")] = None,
+    batch_size: Annotated[int | None, typer.Option(
+        "--batch-size", help="Pages per write transaction (default 250).")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", help="No progress bar or progress lines; the summary is still printed.")] = False,
+) -> None:
+    """Parse every page under PATH... into the store; quarantine what cannot be parsed.
+
+    A directory is walked recursively in sorted order, leaving out hidden entries and
+    fixture answers (*.expected.json, *.expected.jsonl). *.warc and *.warc.gz are WARC
+    archives (one page per response record). *.jsonl files are page lists when their first
+    row has `content` or `content_base64` (with `url`, `retrieved_at`); other .jsonl files
+    are skipped with a warning. Every other file is one page.
+
+    Pages already stored by the current parser version are counted unchanged, so a killed
+    run resumes where it stopped. Exits 0 when every page ended parsed, unchanged or
+    quarantined; non-zero only when the store cannot be written.
+    """
+    from ingest_core._backfill import backfill
+    from ingest_core._progress import make_progress
+
+    _warnings_to_stderr()
+    names = [str(p) for p in paths]
+    try:
+        summary = backfill(names, db=db, workers=workers, as_of=as_of, engine=engine,
+                           master=master, glob=glob, batch_size=batch_size,
+                           progress=make_progress(quiet=quiet, paths=names, glob=glob))
+    except IngestError as exc:
+        fail(exc)
+    _print_summary(summary, f"backfill run {summary.run_id} into {db}")
+
+
+@quarantine_app.command("list")
+def quarantine_list_cmd(
+    db: DbOption = "sqlite:///ingest.db",
+    fmt: Annotated[str, typer.Option("--format", help="table or jsonl.")] = "table",
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="Only this error code or type, e.g. page_not_recognised.")] = None,
+) -> None:
+    """List quarantined pages and entries: id, stage, input (path, WARC@offset or list:line), reason."""
+    from ingest_core.store import Store
+
+    try:
+        with Store(db) as store:
+            entries = store.quarantined(reason=reason)
+            if fmt == "jsonl":
+                for entry in entries:
+                    typer.echo(json.dumps(entry.to_dict(), ensure_ascii=False))
+                return
+            rows = list(entries)  # a table is for people; --format jsonl streams
+            table = Table("id", "stage", "input", "url", "reason", "parser", "attempts", "message")
+            table.columns[2].no_wrap = True
+            for entry in rows:
+                table.add_row(entry.id[:12], entry.stage if entry.position is None
+                              else f"entry {entry.position}", entry.input, entry.source.url or "",
+                              entry.error_code, entry.parser or "", str(entry.attempts),
+                              entry.message)
+            widest = max((len(e.input) + len(e.source.url or "") for e in rows), default=0)
+            Console(width=max(160, widest + 140)).print(table)
+    except IngestError as exc:
+        fail(exc)
+
+
+@quarantine_app.command("show")
+def quarantine_show_cmd(
+    id: Annotated[str, typer.Argument(help="A quarantine id (or a unique prefix of one).")],
+    db: DbOption = "sqlite:///ingest.db",
+) -> None:
+    """Show one quarantine row in full, with every place its page was seen, as JSON."""
+    from ingest_core.errors import StorageError
+    from ingest_core.store import Store
+
+    try:
+        with Store(db) as store:
+            entry = store.quarantine_entry(id)
+            if entry is None:
+                raise StorageError(f"no single quarantine row has an id starting with {id!r}",
+                                   input=store.url, hint="see `ingest quarantine list`")
+            data = entry.to_dict()
+            if entry.page_sha256:
+                data["sources"] = [s.to_dict() for s in store.sources_of(entry.page_sha256)]
+    except IngestError as exc:
+        fail(exc)
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@quarantine_app.command("retry")
+def quarantine_retry_cmd(
+    db: DbOption = "sqlite:///ingest.db",
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="Only rows with this error code or type (default: all).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Parser processes.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress output.")] = False,
+) -> None:
+    """Read quarantined pages again from where they were seen and parse them again.
+
+    Run it after fixing or adding a parser: pages that now parse leave the quarantine, the
+    others stay with their attempt count raised.
+    """
+    from ingest_core._backfill import retry_quarantined
+    from ingest_core._progress import make_progress
+
+    _warnings_to_stderr()
+    try:
+        summary = retry_quarantined(db=db, reason=reason, workers=workers,
+                                    progress=make_progress(quiet=quiet))
+    except IngestError as exc:
+        fail(exc)
+    _print_summary(summary, f"quarantine retry (run {summary.run_id})")
+
+
+@app.command("export")
+def export_cmd(
+    kind: Annotated[str, typer.Option("--kind", help="work, profile or listing.")],
+    db: DbOption = "sqlite:///ingest.db",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, parquet or csv.")] = "jsonl",
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write here instead of stdout (required for parquet).")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this site.")] = None,
+) -> None:
+    """Stream stored records: JSON Lines exactly as `ingest parse` prints them, or Parquet/CSV
+    with one column per field (nested fields as JSON text)."""
+    from ingest_core.store import Store
+    from ingest_core.store._export import KINDS, export_records
+
+    if kind not in KINDS or fmt not in ("jsonl", "parquet", "csv"):
+        typer.echo(f"error: --kind is one of {', '.join(KINDS)}; --format jsonl, parquet or csv",
+                   err=True)
+        raise typer.Exit(2)
+    if fmt == "parquet" and out is None:
+        typer.echo("error: --format parquet needs --out FILE", err=True)
+        raise typer.Exit(2)
+    try:
+        with Store(db) as store:
+            n = export_records(store, kind, fmt, out, source=source)  # type: ignore[arg-type]
+    except IngestError as exc:
+        fail(exc)
+    if out is not None:
+        typer.echo(f"wrote {n:,} {kind} record(s) to {out}", err=True)
+
+
+@app.command("stats")
+def stats_cmd(db: DbOption = "sqlite:///ingest.db") -> None:
+    """Print record counts per source and kind, pages by status and the quarantine by reason."""
+    from ingest_core.store import Store
+
+    try:
+        with Store(db) as store:
+            stats = store.stats()
+    except IngestError as exc:
+        fail(exc)
+    console = Console()
+    table = Table("source", "kind", "records", title="records")
+    for src, kind, n in stats.records:
+        table.add_row(src, kind, f"{n:,}")
+    console.print(table)
+    pages = Table("status", "pages", title="pages")
+    for status, n in sorted(stats.pages.items()):
+        pages.add_row(status, f"{n:,}")
+    console.print(pages)
+    quarantine = Table("stage", "reason", "rows", title="quarantine")
+    for stage, code, n in stats.quarantine:
+        quarantine.add_row(stage, code, f"{n:,}")
+    console.print(quarantine)
+    console.print(f"runs: {stats.runs}")
+
+
 
 # --- resolve commands (issue 5) ---
+
+
+def _resolution_inputs(
+    files: list[Path] | None, records: str | None, as_of: str | None
+) -> list[object]:
+    """Records from pages (parsed) or from JSON Lines (``-`` is stdin)."""
+    from ingest_core._engine import parse_page
+    from ingest_core.errors import UnreadableInput
+    from ingest_core.resolve._io import read_records
+
+    if records is not None:
+        if records == "-":
+            return list(read_records(sys.stdin, name="stdin"))
+        try:
+            with open(records, encoding="utf-8") as fh:
+                return list(read_records(fh, name=records))
+        except OSError as exc:
+            raise UnreadableInput(f"cannot read the file ({exc.strerror})", input=records) from exc
+    out: list[object] = []
+    for path in files or []:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise UnreadableInput(f"cannot read the file ({exc.strerror})", input=str(path)) from exc
+        out.extend(parse_page(content, as_of=as_of, name=str(path)).records)
+    return out
+
+
+def _run_resolve(
+    files: list[Path] | None, records: str | None, as_of: str | None,
+    curation: Path | None, config: Path | None,
+) -> object:
+    from ingest_core.resolve import Curation, ResolverConfig, resolve
+
+    if not files and records is None:
+        typer.echo("give page FILEs, --records FILE|- or --db URL", err=True)
+        raise typer.Exit(2)
+    recs = _resolution_inputs(files, records, as_of)
+    return resolve(
+        recs,  # type: ignore[arg-type]
+        config=ResolverConfig.from_file(config) if config else None,
+        curation=Curation.from_file(curation) if curation else None,
+    )
+
+
+@app.command("resolve")
+def resolve_cmd(
+    files: Annotated[list[Path] | None, typer.Argument(help="Pages to parse, then resolve.")] = None,
+    records: Annotated[str | None, typer.Option("--records", help="JSON Lines of records as `ingest parse` writes them; - for stdin.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Read pages as of YYYY-MM-DD.")] = None,
+    curation: Annotated[Path | None, typer.Option("--curation", help="JSON Lines of must_link / cannot_link decisions.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="JSON object of ResolverConfig overrides.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Resolve the records of this store (SQLAlchemy URL).")] = None,
+    incremental: Annotated[bool, typer.Option("--incremental", help="With --db: resolve only what new records touch.")] = False,
+) -> None:
+    """Resolve works into papers and mentions into persons; print the entities as JSON Lines
+    (papers, then persons)."""
+    try:
+        if db is not None:
+            from ingest_core.errors import ResolutionError
+
+            raise ResolutionError("resolving a store is not available yet", input=db)
+        res = _run_resolve(files, records, as_of, curation, config)
+    except IngestError as exc:
+        fail(exc)
+    _write_lines([e.model_dump_json() for e in res.entities()])  # type: ignore[attr-defined]
+
+
+@app.command("explain")
+def explain_cmd(
+    entity_id: Annotated[str, typer.Argument(help="A paper-… or person-… id from `ingest resolve`.")],
+    files: Annotated[list[Path] | None, typer.Argument(help="The pages that were resolved.")] = None,
+    records: Annotated[str | None, typer.Option("--records", help="The records that were resolved (JSON Lines; - for stdin).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Read pages as of YYYY-MM-DD.")] = None,
+    curation: Annotated[Path | None, typer.Option("--curation", help="The curation file used.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="The config file used.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Explain from this store (SQLAlchemy URL).")] = None,
+) -> None:
+    """Say why each member is in an entity and which near candidates were kept out."""
+    try:
+        if db is not None:
+            from ingest_core.errors import ResolutionError
+
+            raise ResolutionError("explaining from a store is not available yet", input=db)
+        res = _run_resolve(files, records, as_of, curation, config)
+        typer.echo(res.explain(entity_id))  # type: ignore[attr-defined]
+    except IngestError as exc:
+        fail(exc)
 
 
 def main() -> None:
