@@ -4,6 +4,7 @@ The public API is re-exported here; modules whose names start with ``_`` are int
 """
 
 from ingest_core import errors
+from ingest_core._backfill import backfill
 from ingest_core._dates import parse_date, split_trailing_count
 from ingest_core._engine import ParseResult, build_page, parse_page
 from ingest_core._identifiers import extract_identifiers, extract_links, normalize_arxiv, normalize_doi
@@ -11,6 +12,8 @@ from ingest_core._names import NameParts, name_key, split_name
 from ingest_core._registry import get_parser, installed_parsers
 from ingest_core.errors import IngestError
 from ingest_core.parser import Page, Parser, RecordContext, record_id
+from ingest_core.resolve import Resolution, ResolverConfig, resolve
+from ingest_core.store import Store
 
 __version__ = "0.1.0"
 
@@ -21,7 +24,11 @@ __all__ = [
     "ParseResult",
     "Parser",
     "RecordContext",
+    "Resolution",
+    "ResolverConfig",
+    "Store",
     "__version__",
+    "backfill",
     "build_page",
     "errors",
     "extract_identifiers",
@@ -34,6 +41,7 @@ __all__ = [
     "parse_date",
     "parse_page",
     "record_id",
+    "resolve",
     "split_name",
     "split_trailing_count",
 ]

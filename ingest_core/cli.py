@@ -155,26 +155,32 @@ def _print_summary(summary: object, title: str) -> None:
 
 
 @app.command("backfill")
-def backfill_cmd(
+def backfill_cmd(  # noqa: PLR0917 - typer options
     paths: Annotated[list[Path], typer.Argument(
         help="Page files, directories (walked recursively), .jsonl page lists, WARC archives.")],
     db: DbOption = "sqlite:///ingest.db",
     workers: Annotated[int | None, typer.Option(
-        "--workers", help="Parser processes (default: every core; 0 parses in this process).")] = None,
+        "--workers",
+        help="Parser processes (default: every core; 0 parses in this process).")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Read every page as of YYYY-MM-DD (default: its WARC-Date or "
         "retrieved_at, else the file's modification time).")] = None,
     engine: Annotated[str, typer.Option(
-        "--engine", help="local (a process pool) or spark (PySpark, the `spark` extra).")] = "local",
+        "--engine",
+        help="local (a process pool) or spark (PySpark, the `spark` extra).")] = "local",
     master: Annotated[str | None, typer.Option(
         "--master", help="Spark master URL for --engine spark (default local[*]).")] = None,
+    spark_out: Annotated[Path | None, typer.Option(
+        "--spark-out", help="With --engine spark, also write records, quarantine, pages and "
+        "a run summary as Parquet datasets into this folder.")] = None,
     glob: Annotated[str | None, typer.Option(
         "--glob", help="In directories, only files whose name or relative path matches, "
         "e.g. '*.html'.")] = None,
     batch_size: Annotated[int | None, typer.Option(
         "--batch-size", help="Pages per write transaction (default 250).")] = None,
     quiet: Annotated[bool, typer.Option(
-        "--quiet", help="No progress bar or progress lines; the summary is still printed.")] = False,
+        "--quiet",
+        help="No progress bar or progress lines; the summary is still printed.")] = False,
 ) -> None:
     """Parse every page under PATH... into the store; quarantine what cannot be parsed.
 
@@ -196,7 +202,8 @@ def backfill_cmd(
     try:
         summary = backfill(names, db=db, workers=workers, as_of=as_of, engine=engine,
                            master=master, glob=glob, batch_size=batch_size,
-                           progress=make_progress(quiet=quiet, paths=names, glob=glob))
+                           progress=make_progress(quiet=quiet, paths=names, glob=glob),
+                           spark_output=spark_out)
     except IngestError as exc:
         fail(exc)
     _print_summary(summary, f"backfill run {summary.run_id} into {db}")
@@ -209,7 +216,8 @@ def quarantine_list_cmd(
     reason: Annotated[str | None, typer.Option(
         "--reason", help="Only this error code or type, e.g. page_not_recognised.")] = None,
 ) -> None:
-    """List quarantined pages and entries: id, stage, input (path, WARC@offset or list:line), reason."""
+    """List quarantined pages and entries: id, stage, input (path, WARC@offset or
+    list:line), URL and reason."""
     from ingest_core.store import Store
 
     try:

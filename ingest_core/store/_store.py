@@ -1,0 +1,596 @@
+"""The store: pages, where they were seen, their records, the quarantine and the runs.
+
+One :class:`Store` wraps one SQLAlchemy engine (SQLite by default, in WAL mode; PostgreSQL
+for real). Opening it upgrades the schema with Alembic. Writes come in batches of page
+outcomes and land in one transaction each, as idempotent upserts keyed by deterministic
+ids, so writing a batch twice, or after a crash, gives the same store. SQLAlchemy errors
+are translated to :class:`~ingest_core.errors.StorageError` here, where they happen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from ingest_core._inputs import PageInput, SourceRef
+from ingest_core._outcome import PageOutcome, process_page, sha256_of, unchanged
+from ingest_core.errors import StorageError
+from ingest_core.store import _models as m
+from schemas import AnyRecord
+from schemas.records import record_from_json
+
+log = logging.getLogger("ingest_core.store")
+
+DEFAULT_URL = "sqlite:///ingest.db"
+CHUNK = 500
+"""Rows per IN (...) list, well under every database's parameter limit."""
+T = TypeVar("T")
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _hash(*parts: object) -> str:
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def source_id(sha256: str, source: SourceRef) -> str:
+    """The page_sources key: a page at a place (same bytes at two places = two rows)."""
+    return _hash(sha256, source.kind, source.location, source.offset, source.url)
+
+
+def page_quarantine_id(sha256: str | None, source: SourceRef) -> str:
+    """The quarantine key of a page: its sha256, or its place when it could not be read."""
+    if sha256 is not None:
+        return _hash("page", sha256)
+    return _hash("page", "unreadable", source.kind, source.location, source.offset)
+
+
+def entry_quarantine_id(sha256: str, parser: str, position: int) -> str:
+    return _hash("entry", sha256, parser, position)
+
+
+def normalize_url(url: str) -> str:
+    """A SQLAlchemy URL from what an operator typed: a bare path is a SQLite file, and
+    ``postgresql://`` uses psycopg 3 (the driver the ``postgres`` extra installs)."""
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class QuarantineEntry:
+    """One quarantine row, as ``ingest quarantine list`` shows it."""
+
+    id: str
+    stage: str
+    input: str
+    source: SourceRef
+    error_type: str
+    error_code: str
+    message: str
+    parser: str | None
+    parser_version: str | None
+    page_sha256: str | None
+    position: int | None
+    attempts: int
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "stage": self.stage,
+            "input": self.input,
+            "path": self.source.location,
+            "offset": self.source.offset,
+            "url": self.source.url,
+            "error_type": self.error_type,
+            "error_code": self.error_code,
+            "message": self.message,
+            "parser": self.parser,
+            "parser_version": self.parser_version,
+            "page_sha256": self.page_sha256,
+            "position": self.position,
+            "attempts": self.attempts,
+            "first_seen": self.first_seen.isoformat(),
+            "last_seen": self.last_seen.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    """Counts for ``ingest stats``."""
+
+    records: list[tuple[str, str, int]] = field(default_factory=list)
+    """(source, kind, count), sorted."""
+    pages: dict[str, int] = field(default_factory=dict)
+    """Pages by status."""
+    quarantine: list[tuple[str, str, int]] = field(default_factory=list)
+    """(stage, error code, count), sorted."""
+    runs: int = 0
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What the store knows about a page, enough to tell whether it must be parsed again."""
+
+    status: str
+    parser: str | None
+    parser_version: str | None
+    fingerprint: str
+
+    def is_current(self, versions: Mapping[str, str], fingerprint: str) -> bool:
+        """True when re-parsing could not change anything: same parser version (parsed
+        pages) or same installed parsers and size cap (quarantined pages)."""
+        if self.status == "parsed":
+            return self.parser is not None and versions.get(self.parser) == self.parser_version
+        return self.fingerprint == fingerprint
+
+
+def _entry(row: Any) -> QuarantineEntry:
+    return QuarantineEntry(
+        id=row.id,
+        stage=row.stage,
+        input=row.input,
+        source=SourceRef(row.source_kind, row.location, row.offset, row.url),
+        error_type=row.error_type,
+        error_code=row.error_code,
+        message=row.message,
+        parser=row.parser,
+        parser_version=row.parser_version,
+        page_sha256=row.page_sha256,
+        position=row.position,
+        attempts=row.attempts,
+        first_seen=_aware(row.first_seen),
+        last_seen=_aware(row.last_seen),
+    )
+
+
+def _aware(stamp: dt.datetime) -> dt.datetime:
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+class Store:
+    """Pages, records, quarantine and runs in one SQL database.
+
+    Args:
+        url: a SQLAlchemy URL (``sqlite:///ingest.db``, ``postgresql://user@host/db``) or a
+            bare path to a SQLite file. Default ``$INGEST_DB`` or ``sqlite:///ingest.db``.
+        migrate: upgrade the schema to the newest Alembic revision on open.
+
+    Raises:
+        StorageError: the database cannot be opened, migrated or written.
+    """
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+        raw = url or os.environ.get("INGEST_DB") or DEFAULT_URL
+        try:
+            parsed = make_url(normalize_url(raw))
+        except ArgumentError as exc:
+            raise StorageError(f"not a database URL ({exc})", input=raw) from exc
+        self.url = parsed.render_as_string(hide_password=True)
+        with self._errors("open the database"):
+            self.engine: Engine = self._create_engine(parsed.render_as_string(hide_password=False))
+            self.dialect = self.engine.dialect.name
+            if migrate:
+                self._migrate()
+
+    @staticmethod
+    def _create_engine(url: str) -> Engine:
+        if url.startswith("sqlite"):
+            database = make_url(url).database
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": 60})
+
+            @event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.close()
+
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+
+    def _migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        head = ScriptDirectory.from_config(config).get_current_head()
+        with self.engine.begin() as conn:
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            log.info("store %s migrated to %s", self.url, head)
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            cause = getattr(exc, "orig", None) or exc
+            text = str(cause).strip()
+            first = text.splitlines()[0] if text else type(cause).__name__
+            raise StorageError(f"could not {action}: {first}", input=self.url) from exc
+        except OSError as exc:
+            raise StorageError(f"could not {action}: {exc}", input=self.url) from exc
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    # --- upserts -------------------------------------------------------------------------
+
+    def _upsert(
+        self,
+        conn: Connection,
+        table: Table,
+        rows: list[dict[str, Any]],
+        key: str,
+        updates: Callable[[Any], dict[str, Any]],
+    ) -> None:
+        """INSERT ... ON CONFLICT (key) DO UPDATE, in the dialect's own syntax."""
+        if not rows:
+            return
+        if self.dialect in ("sqlite", "postgresql"):
+            from sqlalchemy.dialects import postgresql, sqlite
+
+            if self.dialect == "sqlite":
+                lite = sqlite.insert(table)
+                conn.execute(lite.on_conflict_do_update(index_elements=[key],
+                                                        set_=updates(lite.excluded)), rows)
+            else:
+                pg = postgresql.insert(table)
+                conn.execute(pg.on_conflict_do_update(index_elements=[key],
+                                                      set_=updates(pg.excluded)), rows)
+            return
+        column = table.c[key]
+        existing = {
+            k for chunk in _chunks([r[key] for r in rows])
+            for k in conn.execute(select(column).where(column.in_(chunk))).scalars()
+        }
+        fresh = [r for r in rows if r[key] not in existing]
+        if fresh:
+            conn.execute(insert(table), fresh)
+        for row in rows:
+            if row[key] in existing:
+                values = {c: row[c] for c in row if c not in (key, "first_seen")}
+                if "attempts" in values:
+                    values["attempts"] = table.c.attempts + 1
+                conn.execute(update(table).where(column == row[key]).values(**values))
+
+    # --- reading page states -----------------------------------------------------------
+
+    def page_states(self, shas: Iterable[str]) -> dict[str, PageState]:
+        """The stored state of each of ``shas`` the store knows."""
+        wanted = list(dict.fromkeys(shas))
+        found: dict[str, PageState] = {}
+        t = m.pages
+        with self._errors("read page states"), self.engine.connect() as conn:
+            for chunk in _chunks(wanted):
+                query = select(t.c.sha256, t.c.status, t.c.parser, t.c.parser_version,
+                               t.c.fingerprint).where(t.c.sha256.in_(chunk))
+                for row in conn.execute(query):
+                    found[row.sha256] = PageState(row.status, row.parser, row.parser_version,
+                                                  row.fingerprint)
+        return found
+
+    # --- writing outcomes ----------------------------------------------------------------
+
+    def write_outcomes(
+        self, outcomes: Sequence[PageOutcome], *, fingerprint: str, run_id: int | None = None
+    ) -> None:
+        """Record a batch of page outcomes in one transaction (idempotent).
+
+        A parsed or quarantined page replaces what the store held for it (records, entry
+        quarantine rows); an unchanged one only gets its sighting recorded.
+
+        Raises:
+            StorageError: the transaction failed; nothing of the batch was written.
+        """
+        if not outcomes:
+            return
+        now = _utcnow()
+        pages: dict[str, dict[str, Any]] = {}
+        touched: set[str] = set()
+        sources: dict[str, dict[str, Any]] = {}
+        records: dict[str, dict[str, Any]] = {}
+        quarantine: dict[str, dict[str, Any]] = {}
+        cleared: set[str] = set()
+        for o in outcomes:
+            src = o.source
+            if o.sha256 is not None:
+                sid = source_id(o.sha256, src)
+                sources[sid] = {
+                    "id": sid, "sha256": o.sha256, "kind": src.kind, "location": src.location,
+                    "offset": src.offset, "url": src.url, "retrieved_at": src.retrieved_at,
+                    "first_seen": now, "last_seen": now,
+                }
+                cleared.add(page_quarantine_id(None, src))
+            if o.status == "unchanged":
+                if o.sha256 is not None:
+                    touched.add(o.sha256)
+                continue
+            if o.sha256 is not None and o.sha256 in pages:
+                continue  # the same bytes twice in one batch: the first outcome stands
+            if o.sha256 is not None:
+                pages[o.sha256] = {
+                    "sha256": o.sha256, "size": o.size or 0, "status": o.status,
+                    "parser": o.parser, "parser_version": o.parser_version,
+                    "fingerprint": fingerprint,
+                    "error_code": o.error.code if o.error else None,
+                    "record_count": len(o.records), "first_seen": now, "last_seen": now,
+                    "run_id": run_id,
+                }
+            if o.status == "parsed" and o.sha256 is not None:
+                cleared.add(page_quarantine_id(o.sha256, src))
+                for r in o.records:
+                    records[r.id] = {
+                        "id": r.id, "kind": r.kind, "source": r.source, "parser": o.parser,
+                        "parser_version": o.parser_version, "page_sha256": o.sha256,
+                        "position": r.position, "data": r.json,
+                    }
+                for e in o.malformed:
+                    qid = entry_quarantine_id(o.sha256, e.parser, e.position)
+                    quarantine[qid] = self._quarantine_row(
+                        qid, "entry", o, now, run_id, error_type="MalformedEntry",
+                        error_code=e.code, message=e.message, parser=e.parser, position=e.position)
+            elif o.error is not None:
+                qid = page_quarantine_id(o.sha256, src)
+                quarantine[qid] = self._quarantine_row(
+                    qid, "page", o, now, run_id, error_type=o.error.type,
+                    error_code=o.error.code, message=o.error.message, parser=o.parser,
+                    position=None)
+        with self._errors("write a batch of pages"), self.engine.begin() as conn:
+            self._write(conn, pages, touched, sources, records, quarantine, cleared, now)
+
+    @staticmethod
+    def _quarantine_row(
+        qid: str, stage: str, o: PageOutcome, now: dt.datetime, run_id: int | None, *,
+        error_type: str, error_code: str, message: str, parser: str | None,
+        position: int | None,
+    ) -> dict[str, Any]:
+        src = o.source
+        return {
+            "id": qid, "stage": stage, "page_sha256": o.sha256, "position": position,
+            "input": src.label, "source_kind": src.kind, "location": src.location,
+            "offset": src.offset, "url": src.url, "error_type": error_type,
+            "error_code": error_code, "message": message, "parser": parser,
+            "parser_version": o.parser_version, "attempts": 1, "first_seen": now,
+            "last_seen": now, "run_id": run_id,
+        }
+
+    def _write(  # noqa: PLR0917 - one private call site
+        self,
+        conn: Connection,
+        pages: dict[str, dict[str, Any]],
+        touched: set[str],
+        sources: dict[str, dict[str, Any]],
+        records: dict[str, dict[str, Any]],
+        quarantine: dict[str, dict[str, Any]],
+        cleared: set[str],
+        now: dt.datetime,
+    ) -> None:
+        replaced = list(pages)
+        for chunk in _chunks(replaced):
+            conn.execute(delete(m.records).where(m.records.c.page_sha256.in_(chunk)))
+            conn.execute(delete(m.quarantine).where(m.quarantine.c.stage == "entry",
+                                                    m.quarantine.c.page_sha256.in_(chunk)))
+        stale = sorted(cleared - quarantine.keys())
+        for chunk in _chunks(stale):
+            conn.execute(delete(m.quarantine).where(m.quarantine.c.id.in_(chunk)))
+        self._upsert(conn, m.pages, list(pages.values()), "sha256", lambda new: {
+            c: new[c] for c in ("size", "status", "parser", "parser_version", "fingerprint",
+                                "error_code", "record_count", "last_seen", "run_id")})
+        for chunk in _chunks(sorted(touched - pages.keys())):
+            conn.execute(update(m.pages).where(m.pages.c.sha256.in_(chunk)).values(last_seen=now))
+        self._upsert(conn, m.page_sources, list(sources.values()), "id", lambda new: {
+            c: new[c] for c in ("url", "retrieved_at", "last_seen")})
+        if records:
+            conn.execute(insert(m.records), list(records.values()))
+        q = m.quarantine
+        self._upsert(conn, q, list(quarantine.values()), "id", lambda new: {
+            **{c: new[c] for c in ("input", "source_kind", "location", "offset", "url",
+                                   "error_type", "error_code", "message", "parser",
+                                   "parser_version", "last_seen", "run_id")},
+            "attempts": q.c.attempts + 1,
+        })
+
+    # --- the library door ---------------------------------------------------------------
+
+    def add_page(
+        self,
+        content: bytes | str,
+        *,
+        url: str | None = None,
+        as_of: dt.date | str | None = None,
+        retrieved_at: dt.datetime | None = None,
+        name: str | None = None,
+        parser: str | None = None,
+    ) -> PageOutcome:
+        """Parse one page and store it (or quarantine it); adding it again changes nothing.
+
+        Returns:
+            The page's outcome: ``parsed``, ``unchanged`` or ``quarantined``.
+
+        Raises:
+            StorageError: the store could not be written.
+        """
+        from ingest_core._backfill import parser_versions, parsers_fingerprint
+        from ingest_core._dates import coerce_as_of
+
+        raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+        source = SourceRef("url", name or url or "<memory>", None, url, retrieved_at)
+        page = PageInput(source=source, content=raw)
+        sha = sha256_of(raw)
+        state = self.page_states([sha]).get(sha)
+        fingerprint = parsers_fingerprint()
+        current = state is not None and state.is_current(parser_versions(), fingerprint)
+        if parser is None and current:
+            outcome = unchanged(page, sha)
+        else:
+            day = coerce_as_of(as_of) if as_of is not None else None
+            outcome = process_page(page, as_of=day, parser=parser, sha256=sha)
+            outcome.replaced = state is not None
+        self.write_outcomes([outcome], fingerprint=fingerprint)
+        return outcome
+
+    def records(
+        self, kind: str | None = None, source: str | None = None, *, parser: str | None = None
+    ) -> Iterator[AnyRecord]:
+        """Stored records, streamed, as pydantic models (page record first, by page)."""
+        for line in self.record_json(kind=kind, source=source, parser=parser):
+            yield record_from_json(line)
+
+    def record_json(
+        self, kind: str | None = None, source: str | None = None, *, parser: str | None = None
+    ) -> Iterator[str]:
+        """Stored records, streamed, as the exact ``model_dump_json()`` text."""
+        t = m.records
+        query = select(t.c.data).order_by(t.c.page_sha256, t.c.position.asc().nulls_first(),
+                                          t.c.id)
+        if kind is not None:
+            query = query.where(t.c.kind == kind)
+        if source is not None:
+            query = query.where(t.c.source == source)
+        if parser is not None:
+            query = query.where(t.c.parser == parser)
+        with self._errors("read records"), self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=1000).execute(query)
+            for row in result:
+                yield row.data
+
+    def record_ids(self) -> list[str]:
+        """Every stored record id, sorted (for comparing stores)."""
+        with self._errors("read record ids"), self.engine.connect() as conn:
+            return list(conn.execute(select(m.records.c.id).order_by(m.records.c.id)).scalars())
+
+    def quarantined(
+        self, *, reason: str | None = None, stage: str | None = None
+    ) -> Iterator[QuarantineEntry]:
+        """Quarantine rows, oldest first; ``reason`` matches the error code or type name."""
+        q = m.quarantine
+        query = select(q).order_by(q.c.first_seen, q.c.input, q.c.position.asc().nulls_first())
+        if reason is not None:
+            query = query.where((func.lower(q.c.error_code) == reason.lower())
+                                | (func.lower(q.c.error_type) == reason.lower()))
+        if stage is not None:
+            query = query.where(q.c.stage == stage)
+        with self._errors("read the quarantine"), self.engine.connect() as conn:
+            for row in conn.execution_options(yield_per=1000).execute(query):
+                yield _entry(row)
+
+    def quarantine_entry(self, id_prefix: str) -> QuarantineEntry | None:
+        """The quarantine row whose id is or starts with ``id_prefix`` (None if not exactly one)."""
+        q = m.quarantine
+        with self._errors("read the quarantine"), self.engine.connect() as conn:
+            rows = conn.execute(select(q).where(q.c.id.startswith(id_prefix, autoescape=True))
+                                .limit(2)).all()
+        return _entry(rows[0]) if len(rows) == 1 else None
+
+    def sources_of(self, sha256: str) -> list[SourceRef]:
+        """Every place the page ``sha256`` was seen, first seen first."""
+        s = m.page_sources
+        with self._errors("read page sources"), self.engine.connect() as conn:
+            rows = conn.execute(select(s).where(s.c.sha256 == sha256)
+                                .order_by(s.c.first_seen, s.c.location, s.c.offset)).all()
+        return [SourceRef(r.kind, r.location, r.offset, r.url,
+                          _aware(r.retrieved_at) if r.retrieved_at else None) for r in rows]
+
+    def stats(self) -> StoreStats:
+        """Counts of records by source and kind, pages by status, quarantine by reason."""
+        r, p, q = m.records, m.pages, m.quarantine
+        with self._errors("count the store"), self.engine.connect() as conn:
+            records = [(s, k, n) for s, k, n in conn.execute(
+                select(r.c.source, r.c.kind, func.count()).group_by(r.c.source, r.c.kind)
+                .order_by(r.c.source, r.c.kind))]
+            pages = {str(s): int(n) for s, n in conn.execute(
+                select(p.c.status, func.count()).group_by(p.c.status))}
+            quarantine = [(s, c, n) for s, c, n in conn.execute(
+                select(q.c.stage, q.c.error_code, func.count())
+                .group_by(q.c.stage, q.c.error_code).order_by(q.c.stage, q.c.error_code))]
+            runs = conn.execute(select(func.count()).select_from(m.runs)).scalar_one()
+        return StoreStats(records=records, pages=pages, quarantine=quarantine, runs=runs)
+
+    # --- runs ------------------------------------------------------------------------------
+
+    def start_run(self, arguments: Mapping[str, Any]) -> int:
+        """Record a run as started; returns its id."""
+        with self._errors("record the run"), self.engine.begin() as conn:
+            result = conn.execute(insert(m.runs).values(
+                started=_utcnow(), status="running",
+                arguments=json.dumps(dict(arguments), default=str, sort_keys=True)))
+            key = result.inserted_primary_key
+            return int(key[0]) if key else 0
+
+    def finish_run(self, run_id: int, counts: Mapping[str, Any], status: str = "finished") -> None:
+        """Record a run's end and counts."""
+        with self._errors("record the run"), self.engine.begin() as conn:
+            conn.execute(update(m.runs).where(m.runs.c.id == run_id).values(
+                finished=_utcnow(), status=status,
+                counts=json.dumps(dict(counts), default=str, sort_keys=True)))
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run, oldest first, with its arguments and counts decoded."""
+        with self._errors("read runs"), self.engine.connect() as conn:
+            rows = conn.execute(select(m.runs).order_by(m.runs.c.id)).all()
+        return [{"id": r.id, "started": r.started, "finished": r.finished, "status": r.status,
+                 "arguments": json.loads(r.arguments),
+                 "counts": json.loads(r.counts) if r.counts else None} for r in rows]
+
+    def table_counts(self) -> dict[str, int]:
+        """Rows per table (for tests and ``ingest stats``)."""
+        out: dict[str, int] = {}
+        with self._errors("count the store"), self.engine.connect() as conn:
+            for table in (m.pages, m.page_sources, m.records, m.quarantine, m.runs):
+                out[table.name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
+        return out

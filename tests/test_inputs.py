@@ -1,0 +1,124 @@
+"""Discovering and streaming page inputs, and process_page's plain-data outcomes."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import pickle
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from ingest_core._inputs import SourceRef, discover, iter_inputs, jsonl_row, reread
+from ingest_core._outcome import PageOutcome, process_page
+from tests.conftest import FIXTURES
+
+PROFILE = FIXTURES / "aggregator_profile" / "001_02405de564735fae.txt"
+
+
+def _warc(path: Path, pages: list[tuple[str, bytes]]) -> None:
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=path.name.endswith(".gz"))
+        for url, body in pages:
+            request = writer.create_warc_record(url, "request", payload=io.BytesIO(b"GET /"))
+            writer.write_record(request)
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/plain")],
+                                       protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), http_headers=headers))
+
+
+def test_discover_walks_sorted_and_leaves_out_hidden_and_fixture_answers(tmp_path: Path) -> None:
+    for name in ("b/2.txt", "a.txt", ".hidden/x.txt", "b/.dot.txt", "a.expected.jsonl",
+                 "c.warc.gz", "d.jsonl", "b/1.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = [(Path(i.path).relative_to(tmp_path).as_posix(), i.kind) for i in discover([tmp_path])]
+    assert found == [("a.txt", "file"), ("c.warc.gz", "warc"), ("d.jsonl", "jsonl"),
+                     ("b/1.html", "file"), ("b/2.txt", "file")]
+    assert [Path(i.path).name for i in discover([tmp_path], glob="*.html")] == ["1.html"]
+    assert [Path(i.path).name for i in discover([tmp_path], glob="b/*")] == ["1.html", "2.txt"]
+    explicit = tmp_path / "a.expected.jsonl"
+    assert [i.path for i in discover([explicit], glob="*.html")] == [str(explicit)]
+
+
+def test_unreadable_and_oversized_files_become_inputs_with_an_error(tmp_path: Path) -> None:
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "big.txt").write_bytes(b"x" * 100)
+    pages = {Path(p.label).name: p for p in iter_inputs([tmp_path, tmp_path / "missing.txt"],
+                                                        max_bytes=50)}
+    assert pages["dangling.txt"].error is not None
+    assert pages["dangling.txt"].error.type == "UnreadableInput"
+    assert pages["missing.txt"].error.type == "UnreadableInput"  # type: ignore[union-attr]
+    assert pages["big.txt"].error.type == "PageTooLarge"  # type: ignore[union-attr]
+    outcome = process_page(pages["missing.txt"])
+    assert outcome.status == "quarantined" and outcome.sha256 is None
+
+
+def test_jsonl_page_lists(tmp_path: Path) -> None:
+    text = PROFILE.read_text(encoding="utf-8")
+    listing = tmp_path / "pages.jsonl"
+    listing.write_text("\n".join([
+        jsonl_row(text, "https://example.org/p/1", "2025-03-04T05:06:07Z"),
+        json.dumps({"url": "u2", "content_base64": base64.b64encode(b"\xff\xfe").decode()}),
+        "{not json",
+        json.dumps({"url": "u4", "content_base64": "!!!"}),
+        json.dumps({"url": "u5"}),
+    ]) + "\n", encoding="utf-8")
+    (tmp_path / "records.jsonl").write_text('{"id": "x", "kind": "work"}\n', encoding="utf-8")
+    pages = list(iter_inputs([tmp_path]))
+    assert [p.source.offset for p in pages] == [1, 2, 3, 4, 5]  # records.jsonl is not a page list
+    first = pages[0]
+    assert first.content == text.encode() and first.source.url == "https://example.org/p/1"
+    assert first.source.retrieved_at is not None and first.source.retrieved_at.year == 2025
+    assert pages[1].content == b"\xff\xfe"
+    assert [p.error.type if p.error else None for p in pages] == [
+        None, None, "UnreadableInput", "UnreadableInput", "UnreadableInput"]
+    assert reread(first.source).content == first.content
+    outcome = process_page(first)
+    assert outcome.status == "parsed"
+    assert json.loads(outcome.records[0].json)["provenance"]["as_of"] == "2025-03-04"
+
+
+def test_warc_response_records_are_pages(tmp_path: Path) -> None:
+    archive = tmp_path / "crawl.warc.gz"
+    body = PROFILE.read_bytes()
+    _warc(archive, [("https://example.org/a", body), ("https://example.org/b", b"other page")])
+    pages = list(iter_inputs([archive]))
+    assert [p.source.url for p in pages] == ["https://example.org/a", "https://example.org/b"]
+    assert pages[0].content == body and pages[0].source.retrieved_at is not None
+    assert pages[0].label == f"{archive}@{pages[0].source.offset}"
+    assert reread(pages[1].source).content == b"other page"
+
+
+def test_a_corrupt_warc_record_is_an_unreadable_input(tmp_path: Path) -> None:
+    archive = tmp_path / "broken.warc"
+    _warc(archive, [("https://example.org/a", b"first page"), ("https://example.org/b", b"second")])
+    raw = archive.read_bytes()
+    cut = raw.index(b"WARC/1.", raw.index(b"first page"))
+    archive.write_bytes(raw[:cut] + b"garbage that is no WARC header\r\n\r\n" + raw[cut + 40 :])
+    pages = list(iter_inputs([archive]))
+    assert pages[0].content == b"first page"
+    assert pages[-1].content is None and pages[-1].error is not None
+    assert pages[-1].error.type == "UnreadableInput" and "corrupt" in pages[-1].error.message
+    assert process_page(pages[-1]).error.code == "unreadable_input"  # type: ignore[union-attr]
+
+
+def test_outcomes_are_plain_data(tmp_path: Path) -> None:
+    page = next(iter_inputs([PROFILE]))
+    outcome = process_page(page, as_of=None)
+    assert outcome.status == "parsed" and outcome.records and outcome.parser
+    assert pickle.loads(pickle.dumps(outcome)) == outcome
+    assert PageOutcome.from_dict(json.loads(json.dumps(outcome.to_dict()))) == outcome
+    bad = process_page(next(iter_inputs([_write(tmp_path / "x.txt", b"nothing known here")])))
+    assert bad.status == "quarantined" and bad.error is not None
+    assert bad.error.code == "page_not_recognised"
+    assert PageOutcome.from_dict(json.loads(json.dumps(bad.to_dict()))) == bad
+    assert SourceRef.from_dict(page.source.to_dict()) == page.source
+
+
+def _write(path: Path, content: bytes) -> Path:
+    path.write_bytes(content)
+    return path
