@@ -7,7 +7,12 @@ from ingest_core import errors
 from ingest_core._backfill import backfill
 from ingest_core._dates import parse_date, split_trailing_count
 from ingest_core._engine import ParseResult, build_page, parse_page
-from ingest_core._identifiers import extract_identifiers, extract_links, normalize_arxiv, normalize_doi
+from ingest_core._identifiers import (
+    extract_identifiers,
+    extract_links,
+    normalize_arxiv,
+    normalize_doi,
+)
 from ingest_core._names import NameParts, name_key, split_name
 from ingest_core._registry import get_parser, installed_parsers
 from ingest_core.errors import IngestError

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -348,10 +348,26 @@ def stats_cmd(db: DbOption = "sqlite:///ingest.db") -> None:
 
 # --- resolve commands (issue 5) ---
 
+if TYPE_CHECKING:
+    from ingest_core.resolve import Curation, Resolution, ResolverConfig
+    from schemas import AnyRecord
+
+
+_Files = Annotated[list[Path] | None, typer.Argument(help="Pages to parse, then resolve.")]
+_Records = Annotated[str | None, typer.Option(
+    "--records", help="JSON Lines of records as `ingest parse` writes them; - for stdin.")]
+_AsOf = Annotated[str | None, typer.Option("--as-of", help="Read pages as of YYYY-MM-DD.")]
+_Curation = Annotated[Path | None, typer.Option(
+    "--curation", help="JSON Lines of must_link / cannot_link decisions.")]
+_Config = Annotated[Path | None, typer.Option(
+    "--config", help="JSON object of ResolverConfig overrides.")]
+_Db = Annotated[str | None, typer.Option(
+    "--db", help="Read records from this store (SQLAlchemy URL).")]
+
 
 def _resolution_inputs(
     files: list[Path] | None, records: str | None, as_of: str | None
-) -> list[object]:
+) -> list[AnyRecord]:
     """Records from pages (parsed) or from JSON Lines (``-`` is stdin)."""
     from ingest_core._engine import parse_page
     from ingest_core.errors import UnreadableInput
@@ -359,80 +375,102 @@ def _resolution_inputs(
 
     if records is not None:
         if records == "-":
-            return list(read_records(sys.stdin, name="stdin"))
+            return read_records(sys.stdin, name="stdin")
         try:
             with open(records, encoding="utf-8") as fh:
-                return list(read_records(fh, name=records))
+                return read_records(fh, name=records)
         except OSError as exc:
-            raise UnreadableInput(f"cannot read the file ({exc.strerror})", input=records) from exc
-    out: list[object] = []
+            raise UnreadableInput(f"cannot read the file ({exc.strerror})",
+                                  input=records) from exc
+    out: list[AnyRecord] = []
     for path in files or []:
         try:
             content = path.read_bytes()
         except OSError as exc:
-            raise UnreadableInput(f"cannot read the file ({exc.strerror})", input=str(path)) from exc
+            raise UnreadableInput(f"cannot read the file ({exc.strerror})",
+                                  input=str(path)) from exc
         out.extend(parse_page(content, as_of=as_of, name=str(path)).records)
     return out
 
 
-def _run_resolve(
-    files: list[Path] | None, records: str | None, as_of: str | None,
-    curation: Path | None, config: Path | None,
-) -> object:
-    from ingest_core.resolve import Curation, ResolverConfig, resolve
+def _options(curation: Path | None, config: Path | None) -> tuple[ResolverConfig | None,
+                                                                  Curation | None]:
+    from ingest_core.resolve import Curation, ResolverConfig
 
-    if not files and records is None:
+    return (ResolverConfig.from_file(config) if config else None,
+            Curation.from_file(curation) if curation else None)
+
+
+def _resolve_db(db: str, curation: Path | None, config: Path | None, *,
+                incremental: bool) -> list[str]:
+    """Resolve a store, write its entity tables, return every stored entity as JSON."""
+    from ingest_core.resolve._persist import resolve_store, stored_entities
+    from ingest_core.store import Store
+
+    cfg, cur = _options(curation, config)
+    with Store(db) as store:
+        _, counts = resolve_store(store, config=cfg, curation=cur, incremental=incremental)
+        typer.echo(", ".join(f"{v} {k}" for k, v in counts.items()) + " entities", err=True)
+        return [e.model_dump_json() for e in stored_entities(store)]
+
+
+def _resolved(files: list[Path] | None, records: str | None, as_of: str | None, *,
+              db: str | None, curation: Path | None, config: Path | None) -> Resolution:
+    """Resolve pages, JSON Lines records or a store's records, in memory."""
+    from ingest_core.resolve import resolve
+
+    cfg, cur = _options(curation, config)
+    if db is not None:
+        from ingest_core.store import Store
+
+        with Store(db) as store:
+            recs: list[AnyRecord] = [*store.records(kind="work"),
+                                     *store.records(kind="profile")]
+    elif not files and records is None:
         typer.echo("give page FILEs, --records FILE|- or --db URL", err=True)
         raise typer.Exit(2)
-    recs = _resolution_inputs(files, records, as_of)
-    return resolve(
-        recs,  # type: ignore[arg-type]
-        config=ResolverConfig.from_file(config) if config else None,
-        curation=Curation.from_file(curation) if curation else None,
-    )
+    else:
+        recs = _resolution_inputs(files, records, as_of)
+    return resolve(recs, config=cfg, curation=cur)
 
 
 @app.command("resolve")
-def resolve_cmd(
-    files: Annotated[list[Path] | None, typer.Argument(help="Pages to parse, then resolve.")] = None,
-    records: Annotated[str | None, typer.Option("--records", help="JSON Lines of records as `ingest parse` writes them; - for stdin.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Read pages as of YYYY-MM-DD.")] = None,
-    curation: Annotated[Path | None, typer.Option("--curation", help="JSON Lines of must_link / cannot_link decisions.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="JSON object of ResolverConfig overrides.")] = None,
-    db: Annotated[str | None, typer.Option("--db", help="Resolve the records of this store (SQLAlchemy URL).")] = None,
-    incremental: Annotated[bool, typer.Option("--incremental", help="With --db: resolve only what new records touch.")] = False,
+def resolve_cmd(  # noqa: PLR0917 - a typer command takes its options as parameters
+    files: _Files = None,
+    records: _Records = None,
+    as_of: _AsOf = None,
+    curation: _Curation = None,
+    config: _Config = None,
+    db: _Db = None,
+    incremental: Annotated[bool, typer.Option(
+        "--incremental", help="With --db: do nothing when no stored record is new.")] = False,
 ) -> None:
     """Resolve works into papers and mentions into persons; print the entities as JSON Lines
-    (papers, then persons)."""
+    (papers, then persons). With --db, also write them to the store's entity tables."""
     try:
         if db is not None:
-            from ingest_core.errors import ResolutionError
-
-            raise ResolutionError("resolving a store is not available yet", input=db)
-        res = _run_resolve(files, records, as_of, curation, config)
+            _write_lines(_resolve_db(db, curation, config, incremental=incremental))
+            return
+        res = _resolved(files, records, as_of, db=None, curation=curation, config=config)
     except IngestError as exc:
         fail(exc)
-    _write_lines([e.model_dump_json() for e in res.entities()])  # type: ignore[attr-defined]
+    _write_lines([e.model_dump_json() for e in res.entities()])
 
 
 @app.command("explain")
-def explain_cmd(
-    entity_id: Annotated[str, typer.Argument(help="A paper-… or person-… id from `ingest resolve`.")],
-    files: Annotated[list[Path] | None, typer.Argument(help="The pages that were resolved.")] = None,
-    records: Annotated[str | None, typer.Option("--records", help="The records that were resolved (JSON Lines; - for stdin).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Read pages as of YYYY-MM-DD.")] = None,
-    curation: Annotated[Path | None, typer.Option("--curation", help="The curation file used.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="The config file used.")] = None,
-    db: Annotated[str | None, typer.Option("--db", help="Explain from this store (SQLAlchemy URL).")] = None,
+def explain_cmd(  # noqa: PLR0917 - a typer command takes its options as parameters
+    entity_id: Annotated[str, typer.Argument(help="A paper-… or person-… id.")],
+    files: _Files = None,
+    records: _Records = None,
+    as_of: _AsOf = None,
+    curation: _Curation = None,
+    config: _Config = None,
+    db: _Db = None,
 ) -> None:
     """Say why each member is in an entity and which near candidates were kept out."""
     try:
-        if db is not None:
-            from ingest_core.errors import ResolutionError
-
-            raise ResolutionError("explaining from a store is not available yet", input=db)
-        res = _run_resolve(files, records, as_of, curation, config)
-        typer.echo(res.explain(entity_id))  # type: ignore[attr-defined]
+        res = _resolved(files, records, as_of, db=db, curation=curation, config=config)
+        typer.echo(res.explain(entity_id))
     except IngestError as exc:
         fail(exc)
 

@@ -1,0 +1,163 @@
+"""Person mentions as columns: what person resolution reads, built from records or generated.
+
+A mention is a profile's subject or one author position of a work. Keeping them as
+parallel lists (not one object each) lets resolution run over millions of them.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ingest_core._names import PARTICLES, split_name
+from ingest_core._text import fold
+from ingest_core.resolve._ids import member_key
+from schemas import Author, Profile, Work
+
+_PUNCT = re.compile(r"[^\w\s]+")
+
+
+def family_key(family: str | None) -> str:
+    """Folded family name, particles and punctuation dropped: "van der Berg" gives "berg"."""
+    tokens = _PUNCT.sub(" ", fold(family or "")).split()
+    kept = [t for t in tokens if t not in PARTICLES] or tokens
+    return "".join(kept)
+
+
+def given_key(given: str | None) -> str:
+    """Folded given names, one space between: "Jean-Pierre" gives "jean pierre", "J.-P." "j p"."""
+    return " ".join(_PUNCT.sub(" ", fold(given or "")).split())
+
+
+def coauthor_keys(name: str, given: str | None, family: str | None) -> list[str]:
+    """The keys a coauthor is compared by: family key and first initial, and for a two-part
+    name the swapped reading too ("Chen Lin" may be Lin Chen)."""
+    if family is None and given is None:
+        parts = split_name(name)
+        given, family = parts.given, parts.family
+    fam = family_key(family)
+    giv = given_key(given)
+    keys = [f"{fam} {giv[:1]}".strip()]
+    if giv and " " not in giv and len(giv) > 1 and len(fam) > 1:
+        keys.append(f"{giv} {fam[:1]}")
+    return keys
+
+
+@dataclass
+class Mentions:
+    """Parallel columns, one row per mention."""
+
+    key: list[str] = field(default_factory=list)
+    record_id: list[str] = field(default_factory=list)
+    position: list[int | None] = field(default_factory=list)
+    name: list[str] = field(default_factory=list)
+    given: list[str | None] = field(default_factory=list)
+    family: list[str | None] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    url: list[str | None] = field(default_factory=list)
+    fam: list[str] = field(default_factory=list)
+    giv: list[str] = field(default_factory=list)
+    papers: list[frozenset[str]] = field(default_factory=list)
+    coauthors: list[frozenset[str]] = field(default_factory=list)
+    topics: list[frozenset[str]] = field(default_factory=list)
+    profile_of: list[int | None] = field(default_factory=list)
+    """For an author position of a work listed on a profile page: that profile's row."""
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+    def add(
+        self,
+        *,
+        record_id: str,
+        position: int | None,
+        name: str,
+        given: str | None,
+        family: str | None,
+        source: str,
+        url: str | None = None,
+        papers: frozenset[str] = frozenset(),
+        coauthors: frozenset[str] = frozenset(),
+        topics: frozenset[str] = frozenset(),
+        profile_of: int | None = None,
+    ) -> int:
+        """Append one mention; returns its row."""
+        if family is None and given is None:
+            parts = split_name(name)
+            given, family = parts.given, parts.family
+        self.key.append(member_key(record_id, position))
+        self.record_id.append(record_id)
+        self.position.append(position)
+        self.name.append(name)
+        self.given.append(given)
+        self.family.append(family)
+        self.source.append(source)
+        self.url.append(url)
+        self.fam.append(sys.intern(family_key(family)))
+        self.giv.append(sys.intern(given_key(given)))
+        self.papers.append(papers)
+        self.coauthors.append(coauthors)
+        self.topics.append(topics)
+        self.profile_of.append(profile_of)
+        return len(self.key) - 1
+
+    def is_profile(self, row: int) -> bool:
+        return self.position[row] is None
+
+
+def _author_keys(authors: Sequence[Author]) -> list[list[str]]:
+    return [coauthor_keys(a.name, a.given, a.family) for a in authors]
+
+
+def mentions_from_records(
+    works: Sequence[Work], profiles: Sequence[Profile], work_to_paper: Mapping[str, str]
+) -> Mentions:
+    """Profile subjects and author positions, with their papers, coauthors and topics.
+
+    Args:
+        works: work records (unique ids).
+        profiles: profile records (unique ids).
+        work_to_paper: the paper each work resolved to.
+
+    Returns:
+        The mentions, profiles first then author positions, both in record-id order.
+    """
+    table = Mentions()
+    by_id = {w.id: w for w in works}
+    profile_rows: dict[str, int] = {}
+    for p in sorted(profiles, key=lambda p: p.id):
+        own = family_key(p.family if p.family or p.given else split_name(p.name).family)
+        listed = [by_id[w] for w in p.work_ids if w in by_id]
+        coauthors = {
+            k for w in listed for ks in _author_keys(w.authors) if not ks[0].startswith(own + " ")
+            for k in ks
+        }
+        profile_rows[p.id] = table.add(
+            record_id=p.id, position=None, name=p.name, given=p.given, family=p.family,
+            source=p.source, url=p.provenance.url,
+            papers=frozenset(work_to_paper[w.id] for w in listed if w.id in work_to_paper),
+            coauthors=frozenset(coauthors),
+            topics=frozenset(w.category for w in listed if w.category),
+        )
+    owner: dict[str, int] = {}
+    for p in profiles:
+        for wid in p.work_ids:
+            owner.setdefault(wid, profile_rows[p.id])
+    for w in sorted(works, key=lambda w: w.id):
+        keys = _author_keys(w.authors)
+        paper = frozenset({work_to_paper[w.id]}) if w.id in work_to_paper else frozenset()
+        topics = frozenset({w.category}) if w.category else frozenset()
+        for pos, author in enumerate(w.authors):
+            if not author.name.strip():
+                continue
+            table.add(
+                record_id=w.id, position=pos, name=author.name, given=author.given,
+                family=author.family, source=w.source, url=None, papers=paper,
+                coauthors=frozenset(
+                    k for i, ks in enumerate(keys) if i != pos for k in ks if k not in keys[pos]
+                ),
+                topics=topics, profile_of=owner.get(w.id),
+            )
+    return table

@@ -1,0 +1,80 @@
+"""Readable explanations: why each member is in an entity, and what was kept out."""
+
+from __future__ import annotations
+
+from ingest_core.resolve.papers import PaperResolution
+from ingest_core.resolve.persons import PersonClusters
+from schemas import Paper, Person
+
+
+def explain_paper(paper: Paper, res: PaperResolution) -> str:
+    """The works merged into ``paper``, the decisions that merged them, the near misses."""
+    lines = [f"paper {paper.id}: {paper.title}", f"  {len(paper.members)} work record(s):"]
+    by_id = {w.id: w for w in res.works}
+    for wid in paper.members:
+        w = by_id.get(wid)
+        where = (f"{w.source} {w.provenance.url or w.provenance.sha256[:12]} "
+                 f"#{w.provenance.position}") if w else ""
+        lines.append(f"    - {wid} ({where}): {w.title if w else ''}")
+    decisions = res.decisions.get(paper.id, [])
+    members = set(paper.members)
+    merged = [d for d in decisions if d.merge]
+    kept = sorted((d for d in decisions if not d.merge), key=lambda d: -d.score)
+    if merged:
+        lines.append("  joined because:")
+        for d in merged:
+            pair = f"{res.works[d.i].id} + {res.works[d.j].id}"
+            lines.append(f"    - {pair}: " + "; ".join(d.reasons))
+    if kept:
+        lines.append("  nearest candidates kept out:")
+        shown: set[str] = set()
+        for d in kept:
+            a, b = res.works[d.i], res.works[d.j]
+            other = b if a.id in members else a
+            if other.id in shown or len(shown) >= 5:
+                continue
+            shown.add(other.id)
+            lines.append(f"    - {other.id} \"{other.title}\": " + "; ".join(d.reasons))
+    return "\n".join(lines)
+
+
+def explain_person(
+    person: Person, k: int, res: PersonClusters, ids: list[str], papers: PaperResolution
+) -> str:
+    """The members of ``person``, the evidence of each merge, and the nearest kept-out ones."""
+    titles = {p.id: p.title for p in papers.papers}
+    lines = [f"person {person.id}: {person.name} (confidence {person.confidence:.2f})",
+             f"  aliases: {', '.join(person.aliases)}",
+             f"  {len(person.members)} member(s):"]
+    for mem in person.members:
+        where = "profile" if mem.position is None else f"author #{mem.position} of"
+        lines.append(f"    - {mem.name!r} on {mem.source}: {where} {mem.record_id}")
+    if person.paper_ids:
+        lines.append("  papers:")
+        lines.extend(f"    - {pid}: {titles.get(pid, '')}" for pid in person.paper_ids)
+    if person.evidence:
+        lines.append("  joined because:")
+        for e in person.evidence:
+            detail = e.detail
+            if e.kind == "shared_papers":
+                detail = "; ".join(f"{t} ({titles.get(t, '?')})" for t in detail.split(", "))
+            lines.append(f"    - {' + '.join(e.between)}: {e.kind} (score {e.score:.2f}) {detail}")
+    m = res.mentions
+    keys = {(m.fam[r], m.giv[r][:1]) for r in res.groups[k]}
+    near = set(res.neighbours.get(k, set()))
+    near |= {res.row_cluster[r] for r in range(len(m)) if (m.fam[r], m.giv[r][:1]) in keys}
+    near.discard(k)
+    kept = []
+    for nb in near:
+        score, parts, veto = res.pair_score(k, nb)
+        reason = veto or (f"score {score:.2f} below {res.config.merge_threshold}: "
+                          + "; ".join(f"{kind} {detail}" for kind, _, detail in parts))
+        if veto is None and all(kind == "name" for kind, _, _ in parts):
+            reason += "; no shared paper, coauthor or profile: a name alone is not enough"
+        kept.append((score, ids[nb], reason))
+    if kept:
+        lines.append("  nearest candidates kept out:")
+        for score, other, reason in sorted(kept, key=lambda t: (-t[0], t[1]))[
+                : res.config.explain_candidates]:
+            lines.append(f"    - {other} (score {score:.2f}): {reason}")
+    return "\n".join(lines)

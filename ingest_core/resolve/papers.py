@@ -1,0 +1,378 @@
+"""Work resolution: the work records that show one real paper become one ``paper``.
+
+Same arXiv id or DOI: same paper. Otherwise candidates share a block of the normalized
+title (casefold, NFKC, punctuation and stop words dropped) and are confirmed by rapidfuzz
+title similarity, abstracts, authors and years. A generic title ("Preface", "Introduction",
+"A Survey of X" with few other words) or a title that is only near-identical (or contains
+the other) never merges on title alone: it needs authors or an abstract in agreement.
+Merges go best-first through a union-find that refuses a merge when any two works across
+the two clusters contradict each other (no chaining), or the clusters hold two DOIs, two
+arXiv ids, two entries of one page, or a curated cannot-link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ingest_core._text import fold
+from ingest_core.resolve._ids import anchor_of, entity_id
+from ingest_core.resolve._unionfind import UnionFind
+from ingest_core.resolve.config import ResolverConfig
+from schemas import Author, Identifiers, Paper, PublishedDate, Work
+
+STOP_WORDS = frozenset(
+    [
+        "a", "an", "the", "of", "on", "in", "for", "and", "to", "with", "via", "by", "at",
+        "from", "is", "are", "as", "its", "into", "towards", "toward", "using", "based", "or",
+        "vs", "versus",
+    ]
+)
+_PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+_NON_WORD = re.compile(r"[^\w\s]+")
+_ARXIV_DOI = "10.48550/"
+_EDGE = 16
+"""Letters of a title's head and tail used as blocking keys."""
+
+
+def title_tokens(title: str) -> list[str]:
+    """Significant tokens of a title: folded, punctuation and stop words dropped."""
+    return [t for t in _NON_WORD.sub(" ", fold(title)).split() if t not in STOP_WORDS]
+
+
+def _family_key(author: Author) -> str:
+    """The folded family name of an author (last token when the page gave no split)."""
+    fam = author.family or (author.name.split()[-1] if author.name.split() else "")
+    return re.sub(r"[^\w]+", "", fold(fam))
+
+
+@dataclass(frozen=True)
+class PairDecision:
+    """The outcome of comparing two works: merge or not, with the reasons."""
+
+    i: int
+    j: int
+    score: float
+    merge: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class PaperResolution:
+    """Papers, the work-to-paper map and what ``explain`` needs."""
+
+    papers: list[Paper]
+    work_to_paper: dict[str, str]
+    decisions: dict[str, list[PairDecision]] = field(default_factory=dict)
+    works: Sequence[Work] = ()
+
+
+@dataclass
+class _WorkView:
+    work: Work
+    tokens: list[str]
+    key: str
+    families: frozenset[str]
+    name_tokens: frozenset[str]
+    doi: str | None
+    arxiv: str | None
+
+
+def _view(work: Work) -> _WorkView:
+    tokens = title_tokens(work.title)
+    doi = work.identifiers.doi
+    arxiv = work.identifiers.arxiv
+    if doi and doi.startswith(_ARXIV_DOI) and arxiv is None:
+        arxiv = doi[len(_ARXIV_DOI):].removeprefix("arxiv.")
+    if doi and doi.startswith(_ARXIV_DOI):
+        doi = None
+    families = frozenset(k for a in work.authors if (k := _family_key(a)))
+    # every token of every name, so "Wang Wei" is found in "Wei Wang, ..." (name order differs)
+    name_tokens = frozenset(
+        t for a in work.authors for t in _NON_WORD.sub(" ", fold(a.name)).split()
+    )
+    return _WorkView(work, tokens, " ".join(tokens), families, name_tokens | families, doi, arxiv)
+
+
+def _year(work: Work) -> int | None:
+    if work.year is not None:
+        return work.year
+    return work.published.date.year if work.published else None
+
+
+class _Constraints:
+    """Per-cluster facts that make two clusters incompatible."""
+
+    def __init__(self, views: Sequence[_WorkView], cannot: set[tuple[int, int]]) -> None:
+        self.dois: dict[int, set[str]] = {
+            i: {v.doi} if v.doi else set() for i, v in enumerate(views)
+        }
+        self.arxivs: dict[int, set[str]] = {
+            i: {v.arxiv} if v.arxiv else set() for i, v in enumerate(views)
+        }
+        self.pages: dict[int, set[str]] = {
+            i: {v.work.provenance.sha256} for i, v in enumerate(views)
+        }
+        self.cannot = cannot
+        self.views = views
+
+    def conflict(self, uf: UnionFind, ra: int, rb: int, config: ResolverConfig) -> str | None:
+        if self.dois[ra] and self.dois[rb] and not self.dois[ra] & self.dois[rb]:
+            return "different DOIs"
+        if self.arxivs[ra] and self.arxivs[rb] and not self.arxivs[ra] & self.arxivs[rb]:
+            return "different arXiv ids"
+        if config.same_page_distinct and self.pages[ra] & self.pages[rb]:
+            return "two entries of one page"
+        views = self.views
+        for a in uf.members(ra):
+            for b in uf.members(rb):
+                generic = _is_generic(views[a], config) or _is_generic(views[b], config)
+                against, _ = _evidence(views[a], views[b], config, generic=generic)
+                if against:
+                    return f"{views[a].work.id} and {views[b].work.id}: {against[0]}"
+        if self.cannot:
+            mb = set(uf.members(rb))
+            for a in uf.members(ra):
+                for b in mb:
+                    if (min(a, b), max(a, b)) in self.cannot:
+                        return "curated cannot_link"
+        return None
+
+    def merge(self, ra: int, rb: int, root: int) -> None:
+        other = rb if root == ra else ra
+        for table in (self.dois, self.arxivs, self.pages):
+            table[root] |= table.pop(other)
+
+
+def _candidates(views: Sequence[_WorkView], config: ResolverConfig) -> set[tuple[int, int]]:
+    """Pairs sharing an exact title key, or one of their two rarest title tokens."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, v in enumerate(views):
+        blocks["=" + v.key].append(i)
+    df = Counter(t for v in views for t in set(v.tokens))
+    for i, v in enumerate(views):
+        for tok in sorted(set(v.tokens), key=lambda t: (df[t], t))[:2]:
+            blocks["~" + tok].append(i)
+        # the title's letters without spaces, head and tail: a glued or split word
+        # ("HaroldWilson") at one end still meets its twin through the other end
+        letters = "".join(v.tokens)
+        if len(letters) >= 2 * _EDGE:
+            blocks["^" + letters[:_EDGE]].append(i)
+            blocks["$" + letters[-_EDGE:]].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for key, members in blocks.items():
+        if len(members) < 2 or (key[0] != "=" and len(members) > config.title_block_max):
+            continue
+        for x, a in enumerate(members):
+            for b in members[x + 1:]:
+                pairs.add((a, b) if a < b else (b, a))
+    return pairs
+
+
+def _found(families: frozenset[str], tokens: frozenset[str]) -> int:
+    """How many of ``families`` appear among ``tokens``, allowing one stray letter ("hoy")."""
+    exact = families & tokens
+    found = len(exact)
+    for fam in families - exact:
+        if len(fam) >= 2 and any(
+            abs(len(fam) - len(t)) <= 1 and fuzz.ratio(fam, t) >= 80 for t in tokens
+        ):
+            found += 1
+    return found
+
+
+def _is_generic(v: _WorkView, config: ResolverConfig) -> bool:
+    """A title that says what kind of text it is more than what it is about."""
+    specific = [t for t in v.tokens if t not in config.generic_title_words]
+    return len(specific) <= config.generic_title_tokens
+
+
+def _evidence(
+    a: _WorkView, b: _WorkView, config: ResolverConfig, *, generic: bool, loose: bool = False
+) -> tuple[list[str], list[str]]:
+    """What contradicts and what supports two works being one paper, beyond the title.
+
+    Years too far apart contradict, unless the titles agree, are specific, and several
+    authors agree (a reprint); a generic title recurs every year with the same editors and
+    a ``loose`` title match (one title inside the other) may be an extended version. For a
+    generic title, authors support a merge only as a share of the longer list (a column's
+    editor is on every issue).
+    """
+    against: list[str] = []
+    support: list[str] = []
+    found = 0
+    if a.families and b.families:
+        found = max(_found(a.families, b.name_tokens), _found(b.families, a.name_tokens))
+        longest = max if generic else min
+        overlap = found / longest(len(a.families), len(b.families))
+        if found == 0:
+            against.append("no author in common")
+        elif overlap >= config.author_overlap_min:
+            support.append(f"authors overlap {overlap:.2f}")
+    ya, yb = _year(a.work), _year(b.work)
+    if ya is not None and yb is not None and abs(ya - yb) > config.max_year_gap:
+        if support and found >= config.authors_outweigh_year and not (generic or loose):
+            support.append(f"years {ya} and {yb} differ, but {found} authors agree")
+        else:
+            against.append(f"years {ya} and {yb}")
+    xa, xb = a.work.abstract or "", b.work.abstract or ""
+    if min(len(xa), len(xb)) >= config.abstract_min_chars:
+        # compare equal lengths: one page may cut the abstract short ("...")
+        n = min(len(xa), len(xb), 2000)
+        ab = fuzz.ratio(xa[:n], xb[:n]) / 100.0
+        if ab >= config.abstract_agree:
+            support.append(f"abstracts agree {ab:.2f}")
+        else:
+            against.append(f"abstracts differ {ab:.2f}")
+    return against, support
+
+
+def compare(a: _WorkView, b: _WorkView, i: int, j: int, *, config: ResolverConfig) -> PairDecision:
+    """Decide one candidate pair of works, with readable reasons."""
+    ts = max(fuzz.ratio(a.key, b.key), fuzz.token_sort_ratio(a.key, b.key)) / 100.0
+    reasons = [f"title similarity {ts:.2f}"]
+    if ts < config.title_min:
+        # one title inside the other ("X" and "X (extended version)"): a candidate that
+        # needs authors or an abstract in agreement, like any title that is not identical
+        contained = fuzz.token_set_ratio(a.key, b.key) / 100.0
+        if contained < config.title_contained_min or min(len(a.tokens), len(b.tokens)) < 3:
+            return PairDecision(i, j, ts, False, (*reasons, f"below {config.title_min}"))
+        reasons.append(f"one title contains the other ({contained:.2f})")
+    is_generic = _is_generic(a, config) or _is_generic(b, config)
+    against, support = _evidence(a, b, config, generic=is_generic,
+                                 loose=ts < config.title_min)
+    if against:
+        return PairDecision(i, j, ts, False, (*reasons, *support, *against))
+    if support:
+        return PairDecision(i, j, ts, True, (*reasons, *support))
+    if is_generic:
+        return PairDecision(i, j, ts, False, (*reasons, "generic title and nothing else agrees"))
+    if a.key != b.key:
+        return PairDecision(i, j, ts, False, (*reasons, "titles differ and nothing else agrees"))
+    return PairDecision(i, j, ts, True, (*reasons, "same specific title, nothing contradicts"))
+
+
+def _merged(works: list[Work], pid: str) -> Paper:
+    titles = Counter(w.title for w in works)
+    title = max(titles, key=lambda t: (titles[t], "..." not in t and "…" not in t, len(t), t))
+    abstracts = [w.abstract for w in works if w.abstract]
+    authored = max(works, key=lambda w: (w.authors_complete, len(w.authors), w.id))
+    dated = [w.published for w in works if w.published is not None]
+    published: PublishedDate | None = (
+        min(dated, key=lambda p: (_PRECISION_RANK[p.precision], p.year_inferred, p.date))
+        if dated else None
+    )
+    years = [y for w in works if (y := _year(w)) is not None]
+    arxiv = sorted({w.identifiers.arxiv for w in works if w.identifiers.arxiv})
+    dois = sorted({w.identifiers.doi for w in works if w.identifiers.doi})
+    links: list[str] = []
+    for w in sorted(works, key=lambda w: w.id):
+        links.extend(link for link in w.links if link not in links)
+    return Paper(
+        id=pid,
+        title=title,
+        abstract=max(abstracts, key=lambda s: (len(s), s)) if abstracts else None,
+        authors=list(authored.authors),
+        published=published,
+        year=published.date.year if published and not published.year_inferred else (
+            Counter(years).most_common(1)[0][0] if years else None
+        ),
+        identifiers=Identifiers(arxiv=arxiv[0] if arxiv else None, doi=dois[0] if dois else None),
+        links=links,
+        sources=sorted({w.source for w in works}),
+        members=sorted(w.id for w in works),
+    )
+
+
+def resolve_works(
+    works: Sequence[Work],
+    config: ResolverConfig,
+    *,
+    must_link: Sequence[tuple[str, str]] = (),
+    cannot_link: Sequence[tuple[str, str]] = (),
+) -> PaperResolution:
+    """Group work records into papers.
+
+    Args:
+        works: the work records; duplicates by id are read once.
+        config: thresholds.
+        must_link: pairs of work record ids a curator joined; they win over every rule.
+        cannot_link: pairs of work record ids a curator separated.
+
+    Returns:
+        The papers (sorted by id), the work-to-paper map and the decisions for ``explain``.
+    """
+    unique: dict[str, Work] = {}
+    for w in works:
+        unique.setdefault(w.id, w)
+    ordered = [unique[k] for k in sorted(unique)]
+    views = [_view(w) for w in ordered]
+    index = {w.id: i for i, w in enumerate(ordered)}
+    cannot = {
+        (min(index[a], index[b]), max(index[a], index[b]))
+        for a, b in cannot_link if a in index and b in index
+    }
+    uf = UnionFind(len(views))
+    cons = _Constraints(views, cannot)
+
+    def join(a: int, b: int, *, force: bool = False) -> str | None:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            return None
+        why = cons.conflict(uf, ra, rb, config)
+        if why is not None and not force:
+            return why
+        cons.merge(ra, rb, uf.union(ra, rb))
+        return None
+
+    for a, b in must_link:
+        if a in index and b in index:
+            join(index[a], index[b], force=True)
+    decisions: list[PairDecision] = []
+    for table in ("arxiv", "doi"):
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, v in enumerate(views):
+            value = v.arxiv if table == "arxiv" else v.doi
+            if value:
+                groups[value].append(i)
+        for value, members in groups.items():
+            for other in members[1:]:
+                why = join(members[0], other)
+                decisions.append(PairDecision(
+                    members[0], other, 1.0, why is None,
+                    (f"same {table} {value}",) + ((f"kept apart: {why}",) if why else ()),
+                ))
+    scored = [compare(views[i], views[j], i, j, config=config)
+              for i, j in sorted(_candidates(views, config))]
+    scored.sort(key=lambda d: (-d.score, d.i, d.j))
+    for d in scored:
+        if d.merge:
+            why = join(d.i, d.j)
+            if why is not None:
+                decisions.append(PairDecision(d.i, d.j, d.score, False,
+                                              (*d.reasons, f"kept apart: {why}")))
+                continue
+        decisions.append(d)
+
+    papers: list[Paper] = []
+    work_to_paper: dict[str, str] = {}
+    by_paper: dict[str, list[PairDecision]] = defaultdict(list)
+    root_to_paper: dict[int, str] = {}
+    for root in uf.roots():
+        group = [ordered[i] for i in uf.members(root)]
+        pid = entity_id("paper", anchor_of(w.id for w in group))
+        root_to_paper[root] = pid
+        papers.append(_merged(group, pid))
+        for w in group:
+            work_to_paper[w.id] = pid
+    for d in decisions:
+        pa, pb = root_to_paper[uf.find(d.i)], root_to_paper[uf.find(d.j)]
+        by_paper[pa].append(d)
+        if pb != pa:
+            by_paper[pb].append(d)
+    papers.sort(key=lambda p: p.id)
+    return PaperResolution(papers, work_to_paper, dict(by_paper), ordered)
