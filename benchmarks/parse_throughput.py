@@ -3,11 +3,12 @@
 The floor is the least any parser must do with a page: decode it, hash it, split it into lines
 and scan it once with a regex (text); for HTML, the same plus lxml's parse to a tree. The
 ratio parse/floor says how much of the machine's reach the parsers use (target >= 1/3).
+Both are CPU time, best of alternating rounds.
 
     python benchmarks/parse_throughput.py [--seconds 2] [--profile FORMAT]
 
 Pages: every fixture case under fixtures/ (text and HTML), plus the real Hugging Face pages in
-../shared when present. Single process; figures are wall-clock and noisy on a shared machine.
+../shared when present. Single process.
 """
 
 from __future__ import annotations
@@ -67,16 +68,38 @@ def pages_by_group() -> dict[tuple[str, str], list[tuple[Path, str | None]]]:
     return groups
 
 
+ROUNDS = 5
+"""Parse and floor are measured in alternating short rounds and each keeps its best round,
+so a burst of load from other processes on a shared machine skews neither side."""
+
+
 def rate(fn: Callable[[], int], seconds: float) -> tuple[float, int]:
-    """Calls per second of ``fn`` over about ``seconds``, and the last return value."""
-    fn()  # warm-up
-    count, started, out = 0, time.perf_counter(), 0
+    """Calls per CPU second of ``fn`` over about ``seconds``, and the last return value.
+
+    CPU time (``process_time``), not wall-clock: on a shared machine the process's waits for
+    a core would otherwise count as parse time.
+    """
+    count, started, out = 0, time.process_time(), 0
     while True:
         out = fn()
         count += 1
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         if elapsed >= seconds:
             return count / elapsed, out
+
+
+def best_rates(
+    parse: Callable[[], int], floor: Callable[[], int], seconds: float
+) -> tuple[float, float, int]:
+    """Best parse rate, best floor rate (alternating rounds) and the parse's return value."""
+    parse(), floor()  # warm-up
+    best_parse = best_floor = 0.0
+    out = 0
+    for _ in range(ROUNDS):
+        p_rate, out = rate(parse, seconds / ROUNDS)
+        f_rate, _ = rate(floor, seconds / ROUNDS)
+        best_parse, best_floor = max(best_parse, p_rate), max(best_floor, f_rate)
+    return best_parse, best_floor, out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,8 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         ) -> int:
             return sum(floor_fn(b) for b, _ in blobs)
 
-        parse_rate, records = rate(run_parse, args.seconds)
-        floor_rate, _ = rate(run_floor, args.seconds)
+        parse_rate, floor_rate, records = best_rates(run_parse, run_floor, args.seconds)
         pages_s = parse_rate * len(blobs)
         ratio = parse_rate / floor_rate
         worst = min(worst, ratio)

@@ -134,7 +134,7 @@ def _to_text(raw: bytes, name: str | None) -> tuple[str, str]:
     except UnicodeDecodeError:
         text, encoding = _decode_non_utf8(raw, name)
     sample = text[:8192]
-    if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+    if _CONTROL.search(sample) and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise BinaryContent("the content is mostly control characters", input=name)
     return text, encoding
 

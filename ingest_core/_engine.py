@@ -80,7 +80,7 @@ def build_page(
         except IngestError as exc:
             exc.located(label)
             raise
-        lines: list[str] = html_lines(tree)
+        lines: list[str] = html_lines(tree, text)
         if not lines and not any(True for _ in tree.iter("*") if _.get("data-props")):
             raise EmptyPage("the HTML page has no visible text", input=label)
         return Page(
@@ -112,13 +112,15 @@ def score_parsers(
 ) -> list[tuple[float, str]]:
     """Every parser's detect() score for ``page``, best first (URL match breaks ties)."""
     scored: list[tuple[float, int, str]] = []
+    has_url = page.url is not None
     for name, parser in (parsers or installed_parsers()).items():
         try:
             score = float(parser.detect(page))
         except Exception as exc:  # a detect() bug must not hide the other parsers
             log.warning("parser %s failed to detect %s: %r", name, page.name, exc)
             score = 0.0
-        scored.append((max(0.0, min(1.0, score)), int(page.url_matches(parser.url_patterns)), name))
+        url_match = has_url and page.url_matches(parser.url_patterns)
+        scored.append((max(0.0, min(1.0, score)), int(url_match), name))
     scored.sort(key=lambda t: (-t[0], -t[1], t[2]))
     return [(s, n) for s, _, n in scored]
 

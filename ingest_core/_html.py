@@ -2,14 +2,17 @@
 
 Block elements become line breaks, inline elements run together exactly as a browser's
 innerText would glue them (so ``<span>7</span><span>works</span>`` reads ``7works``, as in
-scraped text), and script, style and navigation are dropped. The walk is iterative, so a
-nesting bomb cannot exhaust the Python stack; the parser resolves no DTD, entity or network.
+scraped text), and script, style and navigation are dropped. The walk runs in libxslt (a
+compiled stylesheet marks block boundaries, about 4x faster than walking events in Python);
+a Python walk, iterative so a nesting bomb cannot exhaust the stack, is the fallback. The
+parser resolves no DTD, entity or network.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any
 
 from lxml import etree
@@ -23,6 +26,9 @@ _HTML_START = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|section|article|main|span|table|ul|h[1-6])\b",
     re.IGNORECASE | re.DOTALL,
 )
+# ASCII white space other than a single space or "\n" (what str.split and str.splitlines
+# treat specially): where an ASCII text has none, its lines need no collapsing.
+_IRREGULAR_ASCII_WS = ("  ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 _HTML_ANYWHERE = re.compile(r"<(?:html|body)\b[^>]*>", re.IGNORECASE)
 
 DROPPED = frozenset(
@@ -125,8 +131,51 @@ def parse_html(raw: bytes, text: str, *, utf8: bool) -> HtmlElement:
     return root
 
 
-def html_lines(root: HtmlElement) -> list[str]:
-    """The page's visible lines, in document order, whitespace collapsed, empties dropped."""
+_BLOCK_MARK = "\ue000"
+"""A private-use character the stylesheet writes at every block boundary."""
+_MARK_ENTITY = re.compile(r"&#(?:0*57344|[xX]0*[eE]000);")
+
+_LINES_XSLT = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="UTF-8"/>
+<xsl:template match="{'|'.join(sorted(DROPPED))}"/>
+<xsl:template match="{'|'.join(sorted(BLOCK))}"
+  >&#xE000;<xsl:apply-templates/>&#xE000;</xsl:template>
+</xsl:stylesheet>"""
+
+_DENY_ALL = etree.XSLTAccessControl(  # type: ignore[call-arg]  # lxml-stubs lag lxml
+    read_file=False, write_file=False, create_dir=False, read_network=False, write_network=False
+)
+_local = threading.local()  # one compiled stylesheet per thread: lxml's XSLT is not shared
+
+
+def _lines_transform() -> etree.XSLT:
+    transform: etree.XSLT | None = getattr(_local, "transform", None)
+    if transform is None:
+        transform = _local.transform = etree.XSLT(
+            etree.XML(_LINES_XSLT), access_control=_DENY_ALL
+        )
+    return transform
+
+
+def html_lines(root: HtmlElement, source: str | None = None) -> list[str]:
+    """The page's visible lines, in document order, whitespace collapsed, empties dropped.
+
+    ``source`` is the page's text: when it may hold the marker character itself (never on a
+    real page), the Python walk runs instead, so the lines are exact either way.
+    """
+    if source is not None and (
+        _BLOCK_MARK in source or ("&#" in source and _MARK_ENTITY.search(source))
+    ):
+        return _walk_lines(root)
+    try:
+        text = str(_lines_transform()(root))
+    except etree.Error:  # libxslt's own limits (depth, memory): the Python walk has none
+        return _walk_lines(root)
+    return [line for line in (" ".join(part.split()) for part in text.split(_BLOCK_MARK)) if line]
+
+
+def _walk_lines(root: HtmlElement) -> list[str]:
+    """html_lines by walking start/end events in Python, when libxslt gives up."""
     lines: list[str] = []
     buf: list[str] = []
 
@@ -165,12 +214,10 @@ def html_lines(root: HtmlElement) -> list[str]:
 
 def text_lines(text: str) -> list[str]:
     """The non-empty lines of a plain-text page, whitespace collapsed."""
-    out = []
-    for raw_line in text.splitlines():
-        line = collapse_ws(raw_line)
-        if line:
-            out.append(line)
-    return out
+    if text.isascii() and not any(ws in text for ws in _IRREGULAR_ASCII_WS):
+        # only single spaces and "\n": nothing to collapse, no word splitting
+        return [line for line in (raw.strip(" ") for raw in text.split("\n")) if line]
+    return [line for line in map(collapse_ws, text.splitlines()) if line]
 
 
 def hydrater_props(root: HtmlElement, target: str) -> dict[str, Any] | None:

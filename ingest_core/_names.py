@@ -46,7 +46,9 @@ SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.
 TITLES = frozenset({"dr", "dr.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sir"})
 
 # A token of a plain name: capitalised word, letters (any script), apostrophes and hyphens.
-_PLAIN_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*$")
+_PLAIN_TOKEN = re.compile(
+    r"^[^\W\d_][^\W\d_'’\u2010\u2011-]*(?:['’\u2010\u2011-][^\W\d_]+)*$"  # U+2010/11 hyphens
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +61,11 @@ class NameParts:
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.)(?:-?[^\W\d_]\.)*$")
 
 
+_NOT_PLAIN = PARTICLES | SUFFIXES | TITLES
+
+
 def _plain(tok: str, *, initials: bool) -> bool:
-    low = tok.lower()
-    if low in PARTICLES or low in SUFFIXES or low in TITLES or not tok[0].isupper():
+    if not tok[0].isupper() or tok.lower() in _NOT_PLAIN:
         return False
     return bool(_PLAIN_TOKEN.match(tok) or (initials and _INITIAL.match(tok)))
 
@@ -117,7 +121,11 @@ def split_name(raw: str) -> NameParts:
     "Salimi, Babak" gives given "Babak", family "Salimi"; the ``name`` field keeps the cleaned
     display form as the page showed it.
     """
-    name = clean_text(raw)
+    return split_clean_name(clean_text(raw))
+
+
+def split_clean_name(name: str) -> NameParts:
+    """:func:`split_name` for a name that is already clean (``clean_text(name) == name``)."""
     if not name:
         return NameParts(name, None, None)
     fast = _fast_split(name)

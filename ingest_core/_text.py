@@ -7,10 +7,16 @@ import re
 import unicodedata
 
 _WS = re.compile(r"\s+")
+_LEADING_INT = re.compile(r"\s*(\d[\d,]*)")
 
 
 def collapse_ws(text: str) -> str:
     """Collapse every run of Unicode white space to one space and strip the ends."""
+    # A printable text holds no white space but " " (tabs, newlines, Unicode spaces are all
+    # unprintable), so without double or end spaces it is already collapsed: two C scans
+    # instead of splitting an abstract into words and joining them again.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -36,5 +42,5 @@ def fold(text: str) -> str:
 
 def leading_int(text: str) -> int | None:
     """The integer a glued token starts with ("7works" -> 7, "1,234 followers" -> 1234)."""
-    m = re.match(r"\s*(\d[\d,]*)", text)
+    m = _LEADING_INT.match(text)
     return int(m.group(1).replace(",", "")) if m else None

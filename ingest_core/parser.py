@@ -12,7 +12,8 @@ import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, runtime_checkable
 
 from pydantic import ValidationError
 
@@ -49,6 +50,24 @@ class Page:
     def representation(self) -> Representation:
         """How the line structure was obtained."""
         return "html_lines" if self.is_html else "text"
+
+    @cached_property
+    def hydrater_targets(self) -> frozenset[str]:
+        """The ``data-target`` values in the raw HTML (``SVELTE_HYDRATER`` elements), found
+        with one C-level scan per page however many detect() calls ask."""
+        if not self.is_html:
+            return frozenset()
+        text = self.text
+        found: set[str] = set()
+        at = text.find("data-target=")
+        while at >= 0:
+            quote = text[at + 12 : at + 13]
+            if quote in ("'", '"'):
+                end = text.find(quote, at + 13, at + 200)
+                if end > 0:
+                    found.add(text[at + 13 : end])
+            at = text.find("data-target=", at + 12)
+        return frozenset(found)
 
     def url_matches(self, patterns: Sequence[str]) -> bool:
         """True when the page URL matches any of ``patterns`` (regular expressions)."""
@@ -98,9 +117,10 @@ class RecordContext:
     def id_for(self, position: int | None) -> str:
         return record_id(self.page.sha256, self.parser.name, position)
 
-    def provenance(
-        self, position: int | None, representation: Representation | None = None
-    ) -> Provenance:
+    @cached_property
+    def _page_provenance(self) -> Provenance:
+        """Validated once per page; each record's copy differs only in position (and maybe
+        representation), which costs a copy, not a validation."""
         return Provenance(
             parser=self.parser.name,
             parser_version=self.parser.version,
@@ -108,9 +128,17 @@ class RecordContext:
             retrieved_at=self.page.retrieved_at,
             as_of=self.page.as_of,
             sha256=self.page.sha256,
-            position=position,
-            representation=representation or self.page.representation,
+            position=None,
+            representation=self.page.representation,
         )
+
+    def provenance(
+        self, position: int | None, representation: Representation | None = None
+    ) -> Provenance:
+        base = self._page_provenance
+        if representation is None or representation == base.representation:
+            return base if position is None else base.model_copy(update={"position": position})
+        return base.model_copy(update={"position": position, "representation": representation})
 
     def stamp(
         self, position: int | None, representation: Representation | None = None
@@ -138,8 +166,10 @@ class RecordContext:
         **fields: Any,
     ) -> R | MalformedEntry:
         """Validate a record at ``position``; a failing entry becomes a MalformedEntry."""
+        fields.update(self.stamp(position, representation))
         try:
-            return cls(**self.stamp(position, representation), **fields)
+            # the same validation as cls(**fields), with less call overhead
+            return cast(R, cls.model_validate(fields))
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             where = ".".join(str(p) for p in first["loc"])

@@ -75,10 +75,7 @@ _HEADER_PREFIXES = ("get trending papers", "byak", "by ak ", "search by arxiv")
 
 def has_hydrater(page: Page, target: str) -> bool:
     """True when the raw HTML carries a ``SVELTE_HYDRATER`` element for ``target``."""
-    if not page.is_html:
-        return False
-    text = page.text
-    return f'data-target="{target}"' in text or f"data-target='{target}'" in text
+    return target in page.hydrater_targets
 
 
 def json_query_present(page: Page) -> bool:
@@ -168,7 +165,130 @@ class Card:
     abstract: str | None = None
     author_count: int | None = None
     date_line: str | None = None
+    upvotes: int | None = None
+    arxiv: str | None = None
     problems: list[str] = field(default_factory=list)
+
+
+SUBMITTED = "Submitted by"
+_NO_COUNT = frozenset({"-", "–", "—"})
+_COUNT_FIRST = frozenset("0123456789-–—")
+# A count as the site prints it: "94", "1,234", "12.3k".
+_COUNT = re.compile(r"^(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?P<scale>[kKmM])?$")
+# A line of counts only ("12 2": GitHub stars and comments under a card).
+_STATS_LINE = re.compile(r"^(?:\d[\d,]*(?:\.\d+)?[kKmM]?)(?:\s+\d[\d,]*(?:\.\d+)?[kKmM]?)*$")
+
+
+def parse_count(text: str) -> int | None:
+    """A displayed count: "94" -> 94, "1,234" -> 1234, "12.3k" -> 12300; else None."""
+    m = _COUNT.match(text.strip())
+    if m is None:
+        return None
+    whole = int(m.group("n").replace(",", ""))
+    scale = m.group("scale")
+    if scale is None:
+        return None if m.group("frac") else whole
+    value = float(f"{whole}.{m.group('frac') or 0}")
+    return round(value * (1_000 if scale in "kK" else 1_000_000))
+
+
+_PAPER_HREF = re.compile(rf"^(?:https?://(?:www\.)?huggingface\.co)?/papers/({_ARXIV_ID})/?$")
+
+
+def title_links(page: Page) -> dict[str, str]:
+    """Title -> arXiv id, from the HTML's ``<a href="/papers/ID">Title</a>`` links."""
+    found: dict[str, str] = {}
+    if page.tree is None:
+        return found
+    for a in page.tree.iter("a"):
+        m = _PAPER_HREF.match(a.get("href") or "")
+        if m is not None:
+            text = " ".join(a.text_content().split())
+            if text:
+                found.setdefault(text, m.group(1))
+    return found
+
+
+def is_hub_layout(lines: Sequence[str]) -> bool:
+    """True when the cards are the site's own layout: each opens with "Submitted by"."""
+    return any(line.startswith(SUBMITTED) for line in lines[:200])
+
+
+def read_hub_cards(lines: Sequence[str], links: Mapping[str, str] | None = None) -> Iterator[Card]:
+    """The cards of Hugging Face's own listing layout, as its HTML reads line by line::
+
+        Submitted by akhaliq            (or "Submitted by" and the user on the next line)
+        94                              upvotes
+        The Llama 3 Herd of Models      title
+        Meta                            organisation (optional)
+        ·                               then "533 authors" (optional)
+        5                               GitHub stars / comments: counts only (optional)
+
+    The cards show no abstract and no date. Lines before the first card are skipped;
+    ``links`` (title -> arXiv id, from the HTML) gives the cards their ids.
+    """
+    block: list[str] | None = None
+    for line in lines:
+        if line.startswith(SUBMITTED):
+            if block is not None:
+                yield _hub_card(block, links or {})
+            block = [line]
+        elif block is not None and line not in CHROME:
+            block.append(line)
+    if block is not None:
+        yield _hub_card(block, links or {})
+
+
+def _hub_card(block: list[str], links: Mapping[str, str]) -> Card:
+    rest = block[1:] if block[0] != SUBMITTED else block[2:]  # the submitter is no title
+    upvotes = None
+    if rest and (_STATS_LINE.match(rest[0]) or rest[0] in _NO_COUNT):
+        # the site draws 0 upvotes as "-" (its JSON for the same card says 0)
+        upvotes = 0 if rest[0] in _NO_COUNT else parse_count(rest[0])
+        rest = rest[1:]
+    if not rest:
+        return Card(title="", upvotes=upvotes, problems=["the card has no title line"])
+    card = Card(title=rest[0], upvotes=upvotes, arxiv=links.get(rest[0]))
+    for line in rest[1:]:
+        text = line.lstrip("•· ").strip()
+        count = authors_count(text) if text else None
+        if count is not None:
+            card.author_count = count
+    return card
+
+
+MAX_DATE_LINE_CHARS = 80
+_SCALED_OR_AFTER_ISO = re.compile(
+    r"^(?P<date>.*\S)\s+(?P<count>\d[\d,]*(?:\.\d+)?[kKmM])$"
+    r"|^(?P<iso>\d{4}-\d{2}-\d{2})\s+(?P<iso_count>\d[\d,]*)$"
+)
+# "• 12 authors · Jul 13 2,048": the meta spans of an HTML card on one line
+_INLINE_META = re.compile(
+    r"^(?:[•·]\s*)?(?P<count>\d[\d,]*\s+authors?)\s*·\s*(?P<date>.*)$|^·\s*(?P<only>\S.*)$",
+    re.IGNORECASE,
+)
+# A footer line ends the listing; "Copyright Traps for LLMs" is a title, not a footer.
+_FOOTER = re.compile(r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4}))", re.IGNORECASE)
+
+
+def _meta_lines(lines: Iterable[str]) -> Iterator[str]:
+    """The lines with inline meta ("N authors · date") split as the text shows it; a
+    copyright line ends them."""
+    for line in lines:
+        first = line[0]
+        if first in "•·0123456789" and len(line) > 1 and "·" in line:
+            m = _INLINE_META.match(line)
+            if m is not None:
+                if m.group("count"):
+                    yield m.group("count")
+                yield "·"
+                date = m.group("date") if m.group("count") else m.group("only")
+                if date:
+                    yield date
+                continue
+        elif first in "©(Cc" and _FOOTER.match(line):
+            return
+        yield line
 
 
 def read_cards(lines: Iterable[str]) -> Iterator[Card]:
@@ -176,17 +296,28 @@ def read_cards(lines: Iterable[str]) -> Iterator[Card]:
 
     Text lines accumulate until a meta line (``• N authors``, ``·`` or a date line right
     after them) closes the last card of the run; lines before it are cards without meta.
+    A copyright line ends the listing. A line of counts alone is never a title: the last
+    one right above a title is that card's upvote count (HTML cards that draw the vote box
+    first); others (comment counts under a card) are skipped.
     """
     pending: list[str] = []
+    votes: dict[int, int] = {}  # index in pending -> the upvote count drawn right above it
+    ahead: int | None = None
     card: Card | None = None  # the card whose meta lines are being read
     expect_date = False
-    for line in lines:
+    for line in _meta_lines(lines):
         if line in CHROME:
+            continue
+        if not expect_date and line[0] in _COUNT_FIRST and (
+            line in _NO_COUNT or _STATS_LINE.match(line)
+        ):
+            ahead = 0 if line in _NO_COUNT else parse_count(line)
             continue
         count = authors_count(line) if line[0] in "•·0123456789" else None
         if count is not None or line == "·":
+            ahead = None
             if card is None:
-                card = yield from _flush(pending)
+                card = yield from _flush(pending, votes)
                 if card is None:
                     continue  # meta with no title before it: nothing to attach it to
             if count is not None:
@@ -196,40 +327,61 @@ def read_cards(lines: Iterable[str]) -> Iterator[Card]:
         if card is not None and (expect_date or looks_like_date(line)):
             card.date_line = line
             yield card
-            card, expect_date = None, False
+            card, expect_date, ahead = None, False, None
             continue
         if card is not None:
             yield card
             card, expect_date = None, False
+        if ahead is not None:
+            votes[len(pending)] = ahead
+            ahead = None
         pending.append(line)
     if card is not None:
         if expect_date:
             card.problems.append("the date line after '·' is missing")
         yield card
-    yield from _flush(pending, last_has_meta=False)
+    yield from _flush(pending, votes, last_has_meta=False)
 
 
 def _flush(
-    pending: list[str], *, last_has_meta: bool = True
+    pending: list[str], votes: dict[int, int], *, last_has_meta: bool = True
 ) -> Generator[Card, None, Card | None]:
     """Emit the cards of ``pending`` (cleared); with meta, return the last one instead."""
     entries = pair_lines(pending)
     pending.clear()
     if not entries:
+        votes.clear()
         return None
-    tail = entries[-1] if last_has_meta else None
-    for title, abstract in entries[:-1] if last_has_meta else entries:
-        yield Card(title=title, abstract=abstract)
-    if tail is None:
+    cards: list[Card] = []
+    at = 0
+    for title, abstract in entries:
+        cards.append(Card(title=title, abstract=abstract, upvotes=votes.get(at)))
+        at += 1 if abstract is None else 2
+    votes.clear()
+    if not last_has_meta:
+        yield from cards
         return None
-    return Card(title=tail[0], abstract=tail[1])
+    yield from cards[:-1]
+    return cards[-1]
 
 
 def resolve_date(
     text: str, reference: dt.date, name: str | None
 ) -> tuple[PublishedDate | None, int | None, str | None]:
-    """``(published, upvotes, problem)`` from a card's date line."""
-    date_text, upvotes = split_trailing_count(text)
+    """``(published, upvotes, problem)`` from a card's date line.
+
+    A line far longer than any date is refused before dateparser sees it: dateparser takes
+    seconds on a few kilobytes, and the line after "·" is taken for a date whatever it holds.
+    """
+    if len(text) > MAX_DATE_LINE_CHARS:
+        return None, None, f"date line of {len(text):,} characters is not a date"
+    scaled_or_iso = text[-1:] in ("k", "K", "m", "M") or text[:1].isdigit()
+    m = _SCALED_OR_AFTER_ISO.match(text) if scaled_or_iso else None
+    if m is not None:  # "Mar 4 1.2k", "2025-03-04 5": counts split_trailing_count leaves alone
+        date_text = m.group("date") or m.group("iso")
+        upvotes = parse_count(m.group("count") or m.group("iso_count"))
+    else:
+        date_text, upvotes = split_trailing_count(text)
     try:
         return parse_date(date_text, reference=reference, name=name), upvotes, None
     except UnparseableDate:
@@ -279,15 +431,20 @@ def work_from_card(
     if not title:
         return ctx.malformed(position, "the entry has no title")
     abstract = clean_text(card.abstract) if card.abstract else None
-    published = upvotes = None
+    published = None
+    upvotes = card.upvotes
     problems = list(card.problems)
     if card.date_line:
-        published, upvotes, problem = resolve_date(card.date_line, reference, ctx.page.name)
+        published, date_votes, problem = resolve_date(card.date_line, reference, ctx.page.name)
+        if date_votes is not None:  # "Jan 29, 2025 2": the count after the date
+            upvotes = date_votes
         if problem:
             problems.append(problem)
     warnings = [RecordWarning(code="unparseable_date" if "date" in p else "malformed_entry",
                               message=p, position=position) for p in problems]
     links, identifiers = text_refs(abstract)
+    if card.arxiv and identifiers.arxiv is None:
+        identifiers = Identifiers(arxiv=normalize_arxiv(card.arxiv), doi=identifiers.doi)
     return ctx.build(
         Work, position,
         title=title,

@@ -32,7 +32,7 @@ from ingest_core._names import split_name
 from ingest_core._text import clean_text, leading_int
 from ingest_core.errors import MalformedEntry, ParseError, UnparseableDate
 from ingest_core.parser import Page, ParseItem, RecordContext
-from parsers._author_lists import parse_author_list
+from parsers._author_lists import AuthorList, is_name, parse_author_list
 from schemas import Author, Profile, ProfileMetrics, PublishedDate, RecordWarning, Work
 
 _H_INDEX = re.compile(r"^h-?\s?index\s*:?\s*(?P<n>\S*)$", re.IGNORECASE)
@@ -50,7 +50,8 @@ _HEAD = re.compile(
     rf"(?P<date>{_DATE})$"
 )
 _INSTITUTION = re.compile(
-    r"\b(?:Universit|Institut|College|School|Laborator|Lab\b|Cent(?:er|re)\b|Academ|Hospital"
+    r"\b(?:Universi(?:t|dad)|Uniwersytet|Hochschule|Politecnic|Polytechn|Institut|College"
+    r"|School|Laborator|Lab\b|Cent(?:er|re)\b|Academ|Akadem|Hospital"
     r"|Department|Dept\b|Faculty|Inc\b|Ltd\b|Corporation|GmbH)",
     re.IGNORECASE,
 )
@@ -143,8 +144,9 @@ class AggregatorProfileParser:
 
         works: list[Work] = []
         bad: list[MalformedEntry] = []
+        memo: dict[str, AuthorList | None] = {}  # this page's author lines, read once
         for position, entry in enumerate(entries):
-            item = _build_work(ctx, position, entry, page)
+            item = _build_work(ctx, position, entry, page, memo)
             if isinstance(item, Work):
                 works.append(item)
             else:
@@ -217,10 +219,26 @@ def _choose_name(header: _Header, before_stats: list[str], stats_seen: bool) -> 
         header.name = clean_text(candidates[0])
         return
     name = candidates[-1]
-    if _INSTITUTION.search(name) and len(candidates) >= 2:
+    if len(candidates) >= 2 and (
+        _INSTITUTION.search(name)
+        or (not _reads_as_person(name) and _reads_as_person(candidates[-2])
+            and (len(name.split()) >= 2 or _has_acronym(name)))
+    ):
         header.affiliation = clean_text(name)
         name = candidates[-2]
     header.name = clean_text(name)
+
+
+def _reads_as_person(line: str) -> bool:
+    """Capitalised name tokens (particles allowed), no acronym ("ETH", "MIT"), no comma."""
+    text = clean_text(line)
+    if "," in text or not 2 <= len(text.split()) <= 6 or not is_name(text):
+        return False
+    return not _has_acronym(text)
+
+
+def _has_acronym(line: str) -> bool:
+    return any(len(t) >= 2 and t.isupper() for t in line.split())
 
 
 def _read_stat(header: _Header, line: str) -> bool:
@@ -251,7 +269,8 @@ def _looks_like_name(line: str) -> bool:
 
 
 def _build_work(
-    ctx: RecordContext, position: int, entry: _Entry, page: Page
+    ctx: RecordContext, position: int, entry: _Entry, page: Page,
+    memo: dict[str, AuthorList | None] | None = None,
 ) -> Work | MalformedEntry:
     lines = entry.lines
     if not lines or len(lines[0]) > MAX_TITLE_CHARS or _ET_AL_END.search(lines[0]):
@@ -261,7 +280,7 @@ def _build_work(
     authors: list[Author] = []
     complete = False
     if rest:
-        listed = parse_author_list(rest[0])
+        listed = parse_author_list(rest[0], memo)
         if listed is not None:
             authors, complete = listed.authors, listed.complete
             rest = rest[1:]

@@ -33,7 +33,7 @@ from ingest_core._names import split_name
 from ingest_core._text import clean_text, leading_int
 from ingest_core.errors import MalformedEntry, ParseError
 from ingest_core.parser import Page, ParseItem, RecordContext
-from parsers._author_lists import parse_author_list
+from parsers._author_lists import AuthorList, parse_author_list
 from schemas import Author, Profile, ProfileMetrics, PublishedDate, RecordWarning, Work
 
 _MARKER = re.compile(r"^researcher profile$", re.IGNORECASE)
@@ -42,7 +42,7 @@ _ITEMS = re.compile(r"^(?P<n>\d[\d,]*)\s*published items?(?:\s*\(s\))?$", re.IGN
 _TRUST = re.compile(
     r"^Trust(?:\s*score)?\s*:?\s*(?P<score>\d{1,4})(?!\d)"
     r"(?:\s*[-–—·:|]?\s*(?P<label>[A-Z][a-z]+(?:[ -][A-Za-z][a-z]+)*?)"
-    r"(?=Verification|Unclaimed|Claimed|\s*$|\s*[-–—·|]))?"
+    r"(?=\s*(?:Verification|Unclaimed|Claimed)|\s*$|\s*[-–—·|]))?"
 )
 _LEVEL = re.compile(r"Verification\s*(?:level\s*)?:?\s*L?(?P<level>\d)(?!\d)", re.IGNORECASE)
 _CLAIM = re.compile(r"(?P<un>Un)?[Cc]laimed (?:author|profile)")
@@ -58,7 +58,10 @@ _METRIC = re.compile(
     rf"(?P<n>\d[\d,]*(?:\.\d+)?\s*[kKmM]?)\s*(?P<label>{_LABELS})(?![a-z])", re.IGNORECASE
 )
 # a line holding only metrics: "7works", "1,234 followers", "7works0followers" (inline render)
-_METRICS_LINE = re.compile(rf"^(?:\s*\d[\d,]*(?:\.\d+)?\s*[kKmM]?\s*{_LABELS})+\s*$", re.IGNORECASE)
+# ... or several on one line between separators ("12 works / 7 followers · 3 topics")
+_METRICS_LINE = re.compile(
+    rf"^(?:\s*[/|·•]?\s*\d[\d,]*(?:\.\d+)?\s*[kKmM]?\s*{_LABELS})+\s*$", re.IGNORECASE
+)
 _BAD_METRIC = re.compile(
     rf"^(?P<n>[^A-Za-z\s]{{1,12}}|N/?A|NaN)\s*(?P<label>{_LABELS})$", re.IGNORECASE
 )
@@ -78,6 +81,7 @@ _HEAD = re.compile(
     r"^(?P<type>[A-Za-z][A-Za-z_ -]{0,38}?)\s*"
     r"(?P<year>(?:1[5-9]|20|21)\d{2})(?!\d)\s*(?P<venue>.*)$"
 )
+_HAS_YEAR = re.compile(r"(?:1[5-9]|20|21)\d{2}")
 _KNOWN_ALTERNATION = "|".join(
     sorted((re.escape(t) for t in KNOWN_WORK_TYPES), key=len, reverse=True)
 )
@@ -89,7 +93,10 @@ _HEAD_NO_YEAR = re.compile(
     rf"^(?P<type>{_KNOWN_ALTERNATION})"
     rf"(?=$|\s*(?:[A-Z0-9]|{_LOWER_VENUES}))\s*(?P<venue>.*)$"
 )
-_SECTION_END = re.compile(r"^(?:©|\(c\)\s|copyright\b|load more\b|show more\b)", re.IGNORECASE)
+# "Copyright Traps for LLMs" is a title: only "Copyright ©/(c)/2026" is a footer
+_SECTION_END = re.compile(
+    r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4})|load more\b|show more\b)", re.IGNORECASE
+)
 MAX_HEAD_CHARS = 160
 MAX_TITLE_CHARS = 500
 
@@ -111,7 +118,7 @@ def _work_head(line: str) -> _Head | None:
     """The work-type/year/venue line that opens a work, or None."""
     if len(line) > MAX_HEAD_CHARS or not line[0].isalpha():
         return None
-    m = _HEAD.match(line)
+    m = _HEAD.match(line) if _HAS_YEAR.search(line) else None
     if m is not None:
         work_type = m.group("type").strip()
         venue = m.group("venue").strip()
@@ -121,8 +128,10 @@ def _work_head(line: str) -> _Head | None:
         if known or plausible:
             return _Head(work_type.lower(), int(m.group("year")), venue or None)
         return None
+    if not line[0].islower() or len(line) > 100:
+        return None
     m = _HEAD_NO_YEAR.match(line)
-    if m is not None and line[0].islower() and len(line) <= 100:
+    if m is not None:
         return _Head(m.group("type").lower(), None, m.group("venue").strip() or None)
     return None
 
@@ -197,7 +206,7 @@ class _Header:
             rest = rest[: collab.start()]
             if self.open_to_collaborate is None:
                 self.open_to_collaborate = collab.group("not") is None
-        rest = _AFFIL_PREFIX.sub("", rest.strip()).strip(" ·|-–—")
+        rest = _AFFIL_PREFIX.sub("", rest.strip(" ·|-–—")).strip(" ·|-–—")
         if not self.affiliation_seen:
             self.affiliation_seen = True
             self.affiliation = None if _NO_AFFIL.match(rest) else clean_text(rest)
@@ -235,6 +244,8 @@ class BzpeerProfileParser:
                 extra = extra or bool(_LEVEL.search(line) or _CLAIM.search(line))
             elif not head and (items or trust) and _work_head(line) is not None:
                 head = True
+            if marker and extra and metric and items:  # (extra implies trust) score is 1.0
+                break
         score = (0.2 * marker + 0.3 * trust + 0.1 * extra + 0.2 * metric + 0.2 * items
                  + 0.15 * head)
         if score and page.url_matches(self.url_patterns):
@@ -255,8 +266,9 @@ class BzpeerProfileParser:
 
         works: list[Work] = []
         bad: list[MalformedEntry] = []
+        memo: dict[str, AuthorList | None] = {}  # this page's author lines, read once
         for position, block in enumerate(blocks):
-            item = _build_work(ctx, position, block)
+            item = _build_work(ctx, position, block, memo)
             if isinstance(item, Work):
                 works.append(item)
             else:
@@ -343,7 +355,10 @@ def _looks_like_name(line: str) -> bool:
     return len(line) <= 80 and 1 <= line.count(" ") <= 5 and not any(c.isdigit() for c in line)
 
 
-def _build_work(ctx: RecordContext, position: int, block: _Block) -> Work | MalformedEntry:
+def _build_work(
+    ctx: RecordContext, position: int, block: _Block,
+    memo: dict[str, AuthorList | None] | None = None,
+) -> Work | MalformedEntry:
     lines = block.lines
     if not lines or len(lines[0]) > MAX_TITLE_CHARS:
         return ctx.malformed(position, "work has no title line after its type/year/venue line")
@@ -352,7 +367,7 @@ def _build_work(ctx: RecordContext, position: int, block: _Block) -> Work | Malf
     authors: list[Author] = []
     complete = False
     if len(rest) >= 2:
-        listed = parse_author_list(rest[0])
+        listed = parse_author_list(rest[0], memo)
         if listed is not None:
             authors, complete = listed.authors, listed.complete
             rest = rest[1:]

@@ -14,14 +14,18 @@ from ingest_core.parser import Page, ParseItem, RecordContext
 from parsers._huggingface import (
     LISTING_URLS,
     SOURCE,
+    Card,
     authors_count,
     find_page_date,
     has_hydrater,
+    is_hub_layout,
     json_page_date,
     json_papers,
     json_query_present,
     listing_items,
     read_cards,
+    read_hub_cards,
+    title_links,
     url_bonus,
     work_from_card,
     work_from_json,
@@ -72,7 +76,11 @@ class HfDailyParser:
             return
         page_date = visible_date or _as_of(page)
         reference = page_date.date
-        cards = read_cards(page.lines[start:])
+        body = page.lines[start:]
+        if is_hub_layout(body):
+            cards: Iterator[Card] = read_hub_cards(body, title_links(page))
+        else:
+            cards = read_cards(body)
         entries = (work_from_card(ctx, i, card, reference) for i, card in enumerate(cards))
         yield from listing_items(ctx, entries, title=TITLE, page_date=page_date)
 

@@ -50,12 +50,14 @@ class HfPaperParser:
         """High on a PaperContent JSON, or an ``arxiv:ID`` line with Authors and Abstract."""
         if has_hydrater(page, "PaperContent"):
             return min(1.0, 0.95 + url_bonus(self, page))
-        head = page.lines[:_HEAD]
-        score = 0.0
-        if any(_ARXIV_LINE.match(line) for line in head if line[:6].lower() == "arxiv:"):
-            score += 0.45
-        if any(line.startswith("Published on ") for line in head):
-            score += 0.1
+        arxiv = published = False
+        for line in page.lines[:_HEAD]:  # first-letter tests keep this loop cheap
+            first = line[0]
+            if first in "aA" and not arxiv and line[:6].lower() == "arxiv:":
+                arxiv = _ARXIV_LINE.match(line) is not None
+            elif first == "P" and line.startswith("Published on "):
+                published = True
+        score = 0.45 * arxiv + 0.1 * published
         top = page.lines[:400]
         if "Authors:" in top:
             score += 0.2
