@@ -18,8 +18,8 @@ from schemas import Author
 _ET_AL = re.compile(r"[,;]?\s*(?:et\.?\s*al\b\.?|and others)\s*$", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*)")
 # One token of a name: letters of any script, with inner apostrophes, hyphens or periods
-# ("O'Neil", "Jean-Luc", "B.", "J.-P."; typographic hyphens U+2010/U+2011 too).
-_TOKEN = r"[^\W\d_](?:[^\W\d_]|['’.\u2010\u2011-](?=[^\W\d_]))*\.?"
+# ("O'Neil", "Jean-Luc", "B.", "A.-L."; typographic hyphens U+2010/U+2011 too).
+_TOKEN = r"[^\W\d_](?:[^\W\d_]|['’.\u2010\u2011-]{1,2}(?=[^\W\d_]))*\.?"
 _NAME_TOKENS = re.compile(rf"^{_TOKEN}(?: {_TOKEN})*$")  # one match for a whole part
 MAX_NAME_TOKENS = 6
 MAX_NAME_CHARS = 80

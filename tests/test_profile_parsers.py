@@ -407,3 +407,19 @@ def test_aggregator_name_is_above_the_stats_and_an_institution_is_the_affiliatio
     profile, works, _ = _parse(page)
     assert (profile.name, profile.affiliation) == ("Mia Chen", "University of Western Australia")
     assert [w.title for w in works] == ["One"]
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("A.-L. Schmidt, Babak Salimi", ["A.-L. Schmidt", "Babak Salimi"]),
+        ("J.-P. Dupont and B. Salimi", ["J.-P. Dupont", "B. Salimi"]),
+    ],
+)
+def test_hyphenated_initials_read_as_author_lists(line: str, names: list[str]) -> None:
+    from parsers._author_lists import parse_author_list
+
+    parsed = parse_author_list(line)
+    assert parsed is not None
+    assert [a.name for a in parsed.authors] == names
+    assert parsed.authors[0].family in {"Schmidt", "Dupont"}
