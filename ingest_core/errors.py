@@ -19,6 +19,7 @@ applies, and carries a stable ``code`` so callers and the quarantine can group b
     │   └── BadIdentifier
     ├── ResolutionError
     ├── StorageError
+    ├── BackendUnavailable         an engine whose extra (PySpark) or runtime (Java) is missing
     ├── ParserRegistrationError    a plugin that does not honour the Parser protocol
     └── UnknownParser              a parser name that no installed plugin has
 
@@ -49,6 +50,7 @@ ErrorCode = Literal[
     "storage_error",
     "parser_registration_error",
     "unknown_parser",
+    "backend_unavailable",
 ]
 
 
@@ -220,12 +222,20 @@ class ParserRegistrationError(IngestError):
         return (ParserRegistrationError, (self.parser, self.message))
 
 
+class BackendUnavailable(IngestError):
+    """An engine cannot run here: its optional dependency or runtime is missing."""
+
+    code: ErrorCode = "backend_unavailable"
+    hint = "pip install ingest-core[spark] for the spark engine"
+
+
 class UnknownParser(IngestError):
     code: ErrorCode = "unknown_parser"
     hint = "run `ingest parsers` to list the installed parsers"
 
 
 __all__ = [
+    "BackendUnavailable",
     "BadIdentifier",
     "BinaryContent",
     "EmptyPage",
