@@ -2,9 +2,11 @@
 
 Family names follow a Zipf law (so a large share of mentions sit in name blocks of over
 1,000), given names are drawn from a small Zipf pool (many homonyms: same full name,
-different people), a fifth of mentions print initials only, each person writes with a
-fixed circle of collaborators (the coauthor evidence), and a third of the papers are
-listed by a second site with names spelled independently (the shared-paper evidence).
+different people), a fifth of mentions print initials only, each person publishes within
+a research group of 3-8 people with the group's topic (the coauthor and topic evidence, as
+on real pages; a homonym has other coauthors), with an outside collaborator on some
+papers, and a third of the papers are listed by a second site with names spelled
+independently (the shared-paper evidence).
 Each size runs in a fresh process so peak RSS is its own. Prints time, peak RSS, candidate
 pairs scored (mention pairs of the (sub)blocks that went through batch name scoring, and
 the distinct name pairs rapidfuzz ``process.cdist`` computed for them), the reduction ratio
@@ -49,21 +51,44 @@ def _zipf_weights(n: int, s: float) -> list[float]:
 
 def generate(n_mentions: int, seed: int = 7) -> tuple[Mentions, list[int]]:
     """Author mentions of generated papers, about n_mentions of them, and the true person
-    of each mention."""
+    of each mention.
+
+    As on real pages, a person publishes within a research group: most coauthors of their
+    papers come from that group (so their mentions share coauthors and the group's topic),
+    with an occasional outside collaborator; a homonym works in another group, with other
+    coauthors and, mostly, another topic.
+    """
     rng = random.Random(seed)
     families = list(dict.fromkeys(_word(rng) for _ in range(60000)))
     givens = list(dict.fromkeys(_word(rng) for _ in range(3000)))
     n_people = max(10, n_mentions // 6)
     fam_of = rng.choices(families, weights=_zipf_weights(len(families), 1.3), k=n_people)
     giv_of = rng.choices(givens, weights=_zipf_weights(len(givens), 1.0), k=n_people)
-    circles = [rng.sample(range(n_people), 6) for _ in range(n_people)]
+    order = list(range(n_people))
+    rng.shuffle(order)
+    groups: list[list[int]] = []
+    while order:
+        size = rng.randint(3, 8)
+        groups.append(order[:size])
+        order = order[size:]
+    topic_of = [f"topic{rng.randrange(300)}" for _ in groups]
+    group_of = [0] * n_people
+    for g, members in enumerate(groups):
+        for person in members:
+            group_of[person] = g
     table = Mentions()
     truth: list[int] = []
     paper = 0
     while len(table) < n_mentions:
-        lead = rng.randrange(n_people)
-        authors = [lead, *rng.sample(circles[lead], rng.randint(1, 4))]
+        g = group_of[rng.randrange(n_people)]  # a group, in proportion to its size
+        members = groups[g]
+        authors = rng.sample(members, min(len(members), rng.randint(2, 5)))
+        if rng.random() < 0.15:
+            outsider = rng.randrange(n_people)
+            if outsider not in authors:
+                authors.append(outsider)
         papers = frozenset({f"paper{paper}"})
+        topics = frozenset({topic_of[g]})
         # a third of the papers are listed on a second site too, spelled independently
         for copy in range(2 if rng.random() < 0.3 else 1):
             names = []
@@ -77,7 +102,8 @@ def generate(n_mentions: int, seed: int = 7) -> tuple[Mentions, list[int]]:
             for pos, (given, family) in enumerate(names):
                 table.add(record_id=record, position=pos, name=f"{given} {family}", given=given,
                           family=family, source=f"site{copy}", papers=papers,
-                          coauthors=frozenset(k for i, k in enumerate(keys) if i != pos))
+                          coauthors=frozenset(k for i, k in enumerate(keys) if i != pos),
+                          topics=topics)
         paper += 1
     return table, truth
 

@@ -443,7 +443,8 @@ def resolve_cmd(  # noqa: PLR0917 - a typer command takes its options as paramet
     config: _Config = None,
     db: _Db = None,
     incremental: Annotated[bool, typer.Option(
-        "--incremental", help="With --db: do nothing when no stored record is new.")] = False,
+        "--incremental",
+        help="With --db: re-resolve only what the records new to the store touch.")] = False,
 ) -> None:
     """Resolve works into papers and mentions into persons; print the entities as JSON Lines
     (papers, then persons). With --db, also write them to the store's entity tables."""

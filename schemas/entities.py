@@ -20,6 +20,7 @@ EvidenceKind = Literal[
     "shared_coauthors",
     "shared_topics",
     "same_profile",
+    "profile_metrics",
     "curation",
 ]
 

@@ -139,3 +139,29 @@ def test_a_truncated_abstract_still_agrees_and_a_short_one_is_not_judged() -> No
     c = work("p3", 0, title, abstract="Ada Lovelace, Alan Turing")
     assert len(resolve([a, b]).papers) == 1
     assert len(resolve([a, c]).papers) == 1
+
+
+def test_journal_and_conference_versions_are_two_papers() -> None:
+    authors = ["Rada Chirkova", "Alon Halevy", "Dan Suciu"]
+    title = "A Formal Perspective on the View Selection Problem"
+    conf = work("a", 0, title, authors, year=2001).model_copy(
+        update={"venue": "Proceedings of the VLDB Conference"})
+    journal = work("b", 0, title, authors, source="other", year=2002).model_copy(
+        update={"venue": "The VLDB Journal"})
+    unknown = work("c", 0, title, authors, source="third", year=2001).model_copy(
+        update={"venue": "VLDB"})
+    res = resolve([conf, journal, unknown])
+    members = sorted(sorted(p.members) for p in res.papers)
+    assert members == [[conf.id, unknown.id], [journal.id]]
+    assert "a journal and a conference version" in res.explain(
+        next(p.id for p in res.papers if journal.id in p.members))
+    # the same venue kind on both sides: one paper, as before
+    again = work("d", 0, title, authors, source="fourth", year=2002).model_copy(
+        update={"venue": "VLDB J."})
+    assert len(resolve([journal, again]).papers) == 1
+
+
+def test_a_recurring_column_by_one_editor_is_one_paper_per_issue() -> None:
+    a = work("a", 0, "Book Review Column", ["Karl Aberer"], year=2002)
+    b = work("b", 0, "Book Review Column", ["Karl Aberer"], source="other", year=2002)
+    assert len(resolve([a, b]).papers) == 2

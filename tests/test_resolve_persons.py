@@ -6,7 +6,7 @@ from ingest_core import resolve
 from ingest_core.resolve import Curation
 from ingest_core.resolve.config import ResolverConfig
 from ingest_core.resolve.persons import given_score
-from schemas import Person
+from schemas import AnyRecord, Person, ProfileMetrics
 from tests.resolve_helpers import profile, seed_records, work
 
 ABS = "We study {}. Our method improves over strong baselines on several benchmarks."
@@ -140,3 +140,32 @@ def test_explain_names_the_constraint_that_kept_a_candidate_out() -> None:
     res = resolve([w, p1, p2])
     text = res.explain(_person_with(res.persons, p2.id).id)
     assert "two different profile pages on site" in text
+
+
+def _metric_profiles(h: tuple[int, int], works: tuple[int, int]) -> list[AnyRecord]:
+    """One person's profiles on two sites, sharing one coauthor (weak evidence alone)."""
+    a = work("a", 0, "Graph Transformers", ["Wei Wang", "Maria Rossi"])
+    b = work("b", 0, "Streaming Speech Recognition", ["Wei Wang", "Maria Rossi"], source="other")
+    pa = profile("a", "Wei Wang", [a]).model_copy(
+        update={"metrics": ProfileMetrics(h_index=h[0], works_count=works[0])})
+    pb = profile("b", "Wei Wang", [b], source="other").model_copy(
+        update={"metrics": ProfileMetrics(h_index=h[1], works_count=works[1])})
+    return [a, b, pa, pb]
+
+
+def test_profile_metrics_are_modest_evidence_both_ways() -> None:
+    strict = ResolverConfig(evidence_required=1.6)  # one shared coauthor is not enough here
+    same = resolve(_metric_profiles((12, 13), (40, 46)), config=strict)
+    pa = _person_with(same.persons, "a-p")
+    assert pa is _person_with(same.persons, "b-p")
+    assert any(e.kind == "profile_metrics" for e in pa.evidence)
+    assert "metrics agree" in same.explain(pa.id)
+    without = resolve(_metric_profiles((12, 13), (40, 46)),
+                      config=strict.model_copy(update={"weight_profile_metrics": 0.0}))
+    assert _person_with(without.persons, "a-p") is not _person_with(without.persons, "b-p")
+    # far-apart metrics speak against: the coauthor that joins them by default does not
+    far = resolve(_metric_profiles((3, 45), (8, 400)))
+    assert _person_with(far.persons, "a-p") is not _person_with(far.persons, "b-p")
+    joined = resolve(_metric_profiles((3, 45), (8, 400)),
+                     config=ResolverConfig(weight_profile_metrics=0.0))
+    assert _person_with(joined.persons, "a-p") is _person_with(joined.persons, "b-p")

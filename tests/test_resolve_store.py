@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from ingest_core.cli import app
-from ingest_core.resolve._persist import resolve_store, stored_entities
+from ingest_core.resolve._persist import ENTITIES, resolve_store, stored_entities
 from ingest_core.store import Store
 from tests.conftest import FIXTURES
+from tests.resolve_helpers import SEED_AS_OF
 
 CASES = FIXTURES / "identity"
 AS_OF = "2026-03-01"
@@ -24,26 +26,77 @@ def _add(store: Store, pages: list[Path]) -> None:
         store.add_page(page.read_bytes(), as_of=AS_OF, name=str(page))
 
 
-def test_two_batches_give_the_same_entities_as_one_full_run(tmp_path: Path) -> None:
+def _entities(store: Store) -> list[str]:
+    return [e.model_dump_json() for e in stored_entities(store)]
+
+
+def _stamps(store: Store) -> dict[str, object]:
+    with store.engine.connect() as conn:
+        return dict(conn.execute(sa.select(ENTITIES.c.id, ENTITIES.c.resolved_at)).all())
+
+
+def _full(tmp_path: Path, batches: list[list[tuple[Path, str]]]) -> list[str]:
+    with Store(f"sqlite:///{tmp_path / 'full.db'}") as full:
+        for batch in batches:
+            _add_as_of(full, batch)
+        resolve_store(full)
+        return _entities(full)
+
+
+def _add_as_of(store: Store, pages: list[tuple[Path, str]]) -> None:
+    for page, as_of in pages:
+        store.add_page(page.read_bytes(), as_of=as_of, name=str(page))
+
+
+def test_an_unrelated_batch_rewrites_no_existing_entity(tmp_path: Path) -> None:
     first, second = _pages("salimi", "nunez"), _pages("wang_wei", "van_der_berg")
     with Store(f"sqlite:///{tmp_path / 'full.db'}") as full:
         _add(full, first + second)
         resolve_store(full)
-        expected = [e.model_dump_json() for e in stored_entities(full)]
+        expected = _entities(full)
     with Store(f"sqlite:///{tmp_path / 'inc.db'}") as inc:
         _add(inc, first)
-        resolve_store(inc, incremental=True)
-        before = {e.id: e.model_dump_json() for e in stored_entities(inc)}
+        resolve_store(inc, incremental=True)  # nothing indexed yet: a full run
+        before, stamps = _entities(inc), _stamps(inc)
         _, again = resolve_store(inc, incremental=True)
-        assert again["inserted"] == again["updated"] == again["deleted"] == 0
+        assert again == {"inserted": 0, "updated": 0, "deleted": 0, "unchanged": 0,
+                         "records_loaded": 0}
         _add(inc, second)
         _, counts = resolve_store(inc, incremental=True)
-        after = [e.model_dump_json() for e in stored_entities(inc)]
+        after, later = _entities(inc), _stamps(inc)
     assert after == expected
-    assert counts["inserted"] > 0
-    # the second batch touches none of the first batch's people or papers
-    assert counts["updated"] == counts["deleted"] == 0
-    assert all(before[e] in after for e in before)
+    assert counts["inserted"] > 0 and counts["updated"] == counts["deleted"] == 0
+    # no entity of the first batch was rewritten: same rows, same timestamps
+    assert set(before) <= set(after)
+    assert all(later[eid] == stamp for eid, stamp in stamps.items())
+    # and none of its records was read: the new pages share no title or name block with it
+    assert counts["records_loaded"] == len(_records(second))
+
+
+def _records(pages: list[Path]) -> list[str]:
+    from ingest_core import parse_page
+
+    return [r.id for p in pages for r in parse_page(p.read_bytes(), as_of=AS_OF).records
+            if r.kind in {"work", "profile"}]
+
+
+def test_batches_that_touch_stored_entities_give_a_full_runs_entities(tmp_path: Path) -> None:
+    # every other page of every case: the second half joins people and papers of the first
+    pages = _pages("salimi", "nunez", "wang_wei", "van_der_berg", "generic_titles")
+    first = [(p, AS_OF) for p in pages[::2]]
+    second = [(p, AS_OF) for p in pages[1::2]]
+    # the seed pages too: works on 002 and 004 become one paper only once both are stored
+    seeds = sorted(FIXTURES.glob("*/0*_*.txt"))
+    first += [(p, SEED_AS_OF[p.name[:3]]) for p in seeds if p.name[:3] in {"000", "002"}]
+    second += [(p, SEED_AS_OF[p.name[:3]]) for p in seeds if p.name[:3] not in {"000", "002"}]
+    expected = _full(tmp_path, [first, second])
+    with Store(f"sqlite:///{tmp_path / 'inc.db'}") as inc:
+        _add_as_of(inc, first)
+        resolve_store(inc)
+        _add_as_of(inc, second)
+        _, counts = resolve_store(inc, incremental=True)
+        assert _entities(inc) == expected
+    assert counts["updated"] + counts["deleted"] > 0
 
 
 def test_cli_resolves_a_store_and_explains_from_it(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest_core._names import PARTICLES, split_name
 from ingest_core._text import fold
@@ -31,16 +32,33 @@ def given_key(given: str | None) -> str:
     return " ".join(_PUNCT.sub(" ", fold(given or "")).split())
 
 
+_PINYIN = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ong|iao|ian|ing|uai|uan|ai|ei|ao|ou|an|en|er|ia|ie|iu"
+    r"|in|ua|uo|ui|un|ue|a|o|e|i|u|v)){1,2}"
+)
+"""One or two Pinyin syllables: a romanized Chinese name part ("wei", "zhang", "xiaoming")."""
+
+
+@lru_cache(maxsize=1 << 16)
+def order_ambiguous(fam: str, giv: str) -> bool:
+    """Whether a two-part name may be printed family-first: both parts read as romanized
+    Chinese name parts ("Wang Wei" / "Wei Wang"). Other names are not swapped, which keeps
+    block groups small (each swapped reading ties two blocks into one group)."""
+    return (bool(giv) and " " not in giv and len(giv) > 1 and len(fam) > 1
+            and _PINYIN.fullmatch(fam) is not None and _PINYIN.fullmatch(giv) is not None)
+
+
 def coauthor_keys(name: str, given: str | None, family: str | None) -> list[str]:
-    """The keys a coauthor is compared by: family key and first initial, and for a two-part
-    name the swapped reading too ("Chen Lin" may be Lin Chen)."""
+    """The keys a coauthor is compared by: family key and first initial, and for a name
+    whose order is ambiguous the swapped reading too ("Chen Lin" may be Lin Chen)."""
     if family is None and given is None:
         parts = split_name(name)
         given, family = parts.given, parts.family
     fam = family_key(family)
     giv = given_key(given)
     keys = [f"{fam} {giv[:1]}".strip()]
-    if giv and " " not in giv and len(giv) > 1 and len(fam) > 1:
+    if order_ambiguous(fam, giv):
         keys.append(f"{giv} {fam[:1]}")
     return keys
 
@@ -64,6 +82,8 @@ class Mentions:
     topics: list[frozenset[str]] = field(default_factory=list)
     profile_of: list[int | None] = field(default_factory=list)
     """For an author position of a work listed on a profile page: that profile's row."""
+    metrics: list[tuple[int | None, int | None] | None] = field(default_factory=list)
+    """A profile's own (h-index, works count), when its page shows either."""
 
     def __len__(self) -> int:
         return len(self.key)
@@ -82,6 +102,7 @@ class Mentions:
         coauthors: frozenset[str] = frozenset(),
         topics: frozenset[str] = frozenset(),
         profile_of: int | None = None,
+        metrics: tuple[int | None, int | None] | None = None,
     ) -> int:
         """Append one mention; returns its row."""
         if family is None and given is None:
@@ -101,6 +122,7 @@ class Mentions:
         self.coauthors.append(coauthors)
         self.topics.append(topics)
         self.profile_of.append(profile_of)
+        self.metrics.append(metrics)
         return len(self.key) - 1
 
     def is_profile(self, row: int) -> bool:
@@ -140,9 +162,11 @@ def mentions_from_records(
             papers=frozenset(work_to_paper[w.id] for w in listed if w.id in work_to_paper),
             coauthors=frozenset(coauthors),
             topics=frozenset(w.category for w in listed if w.category),
+            metrics=(p.metrics.h_index, p.metrics.works_count)
+            if p.metrics.h_index is not None or p.metrics.works_count is not None else None,
         )
     owner: dict[str, int] = {}
-    for p in profiles:
+    for p in sorted(profiles, key=lambda p: p.id):  # the same owner however records come
         for wid in p.work_ids:
             owner.setdefault(wid, profile_rows[p.id])
     for w in sorted(works, key=lambda w: w.id):

@@ -1,47 +1,60 @@
 """Resolution against the store: read its records, write ``entities`` and ``entity_members``.
 
-The two tables come from the Alembic migration ``0002_entities``. A run resolves the stored
-work and profile records and writes only the entities that changed: an entity whose id and
-content are unchanged is not rewritten, one that no longer exists is deleted. With
-``incremental``, a store whose records are all already members of stored entities is left
-as it is, and nothing is resolved.
+The tables come from the Alembic migrations ``0002_entities`` and ``0003_entity_keys``.
+A full run resolves every stored work and profile record and writes only the entities that
+changed: an entity whose id and content are unchanged is not rewritten, one that no longer
+exists is deleted. It also indexes every record by its blocking keys (``entity_keys``).
+
+An incremental run reads only the records that are new to the index (or gone from the
+store) and what they can touch, and rewrites only the entities whose content changed:
+
+1. **Papers.** The new works' title blocks are looked up in the index; the works in them
+   and every member of their stored papers are loaded and re-resolved, with the corpus
+   size of each block (a block over ``title_block_max`` makes no pairs, as in a full run).
+   When a stored work's paper changed, its own blocks are loaded too, until nothing more
+   changes (a split paper may free a work for another one).
+2. **Persons.** The name blocks of the new mentions, and of the mentions whose paper
+   changed, are loaded whole (with the blocks a swapped reading ties them to, the profiles
+   listing their works and the works those profiles list) and re-clustered; a block
+   group's clustering depends only on its own mentions, so the result is a full run's.
+
+With curation decisions, ``--incremental`` runs in full (a decision may tie any blocks).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from ingest_core.errors import StorageError
-from ingest_core.resolve import Resolution, resolve
-from ingest_core.resolve._ids import member_key
+from ingest_core.resolve import Resolution, _person, resolve
+from ingest_core.resolve._ids import anchor_of, entity_id, member_key
+from ingest_core.resolve._mentions import Mentions, mentions_from_records
 from ingest_core.resolve.config import ResolverConfig
 from ingest_core.resolve.curation import Curation
-from ingest_core.store import Store
-from schemas import Paper, Person, entity_from_json
+from ingest_core.resolve.papers import (
+    resolve_works,
+    title_key,
+    titles_may_match,
+    work_blocking_keys,
+)
+from ingest_core.resolve.persons import block_keys, cluster_mentions
+from ingest_core.store import Store, _models
+from schemas import AnyRecord, Paper, Person, Profile, Work, entity_from_json, record_from_json
 
-_meta = sa.MetaData()
-ENTITIES = sa.Table(
-    "entities", _meta,
-    sa.Column("id", sa.String(40), primary_key=True),
-    sa.Column("kind", sa.String(16)),
-    sa.Column("name", sa.Text()),
-    sa.Column("member_count", sa.Integer()),
-    sa.Column("data", sa.Text()),
-    sa.Column("resolved_at", sa.DateTime(timezone=True)),
-)
-ENTITY_MEMBERS = sa.Table(
-    "entity_members", _meta,
-    sa.Column("entity_id", sa.String(40), primary_key=True),
-    sa.Column("member_key", sa.String(48), primary_key=True),
-    sa.Column("record_id", sa.String(32)),
-    sa.Column("position", sa.Integer()),
-    sa.Column("role", sa.String(16)),
-)
+ENTITIES = _models.entities
+ENTITY_MEMBERS = _models.entity_members
+ENTITY_KEYS = _models.entity_keys
+RECORDS = _models.records
 CHUNK = 500
+_KEY_MAX = 80
 
 
 def _members(entity: Paper | Person) -> list[dict[str, object]]:
@@ -51,6 +64,29 @@ def _members(entity: Paper | Person) -> list[dict[str, object]]:
     return [{"entity_id": entity.id, "member_key": member_key(m.record_id, m.position),
              "record_id": m.record_id, "position": m.position, "role": m.role}
             for m in entity.members]
+
+
+def _short(key: str) -> str:
+    """A key that fits the column: long ones (a whole title) are hashed."""
+    if len(key) <= _KEY_MAX:
+        return key
+    return key[:3] + "#" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def _paper_keys(work: Work) -> list[str]:
+    return [_short("w:" + k) for k in work_blocking_keys(work)]
+
+
+def record_keys(records: Sequence[AnyRecord]) -> set[tuple[str, str]]:
+    """(key, record id) rows of the index: title blocks of works, name blocks of every
+    mention, and ``l:<work id>`` for each work a profile lists."""
+    works = [r for r in records if isinstance(r, Work)]
+    profiles = [r for r in records if isinstance(r, Profile)]
+    rows = {(k, w.id) for w in works for k in _paper_keys(w)}
+    m = mentions_from_records(works, profiles, {})
+    rows |= {(_short("n:" + k), m.record_id[r]) for r in range(len(m)) for k in block_keys(m, r)}
+    rows |= {(_short("l:" + wid), p.id) for p in profiles for wid in p.work_ids}
+    return rows
 
 
 def stored_entities(store: Store) -> Iterator[Paper | Person]:
@@ -69,6 +105,88 @@ def stored_entities(store: Store) -> Iterator[Paper | Person]:
                            input=store.url) from exc
 
 
+def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
+    values = sorted(set(items))
+    for k in range(0, len(values), CHUNK):
+        yield values[k:k + CHUNK]
+
+
+class _Index:
+    """Reads of the store an incremental run needs, each by a set of keys or ids; the new
+    records' keys (``pending``, not yet written) are read as if they were stored."""
+
+    def __init__(self, conn: Connection, pending: Iterable[tuple[str, str]]) -> None:
+        self.conn = conn
+        self.pending: dict[str, set[str]] = defaultdict(set)
+        for key, rid in pending:
+            self.pending[key].add(rid)
+
+    def holders(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        """Record ids indexed under each key."""
+        out: dict[str, set[str]] = defaultdict(set)
+        keys = set(keys)
+        for key in keys & self.pending.keys():
+            out[key] |= self.pending[key]
+        for part in _chunks(keys):
+            q = sa.select(ENTITY_KEYS.c.key, ENTITY_KEYS.c.record_id).where(
+                ENTITY_KEYS.c.key.in_(part))
+            for key, rid in self.conn.execute(q):
+                out[key].add(rid)
+        return out
+
+    def keys_of(self, ids: Iterable[str]) -> dict[str, set[str]]:
+        """The keys each record id is indexed under."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for part in _chunks(ids):
+            q = sa.select(ENTITY_KEYS.c.record_id, ENTITY_KEYS.c.key).where(
+                ENTITY_KEYS.c.record_id.in_(part))
+            for rid, key in self.conn.execute(q):
+                out[rid].add(key)
+        return out
+
+    def records(self, ids: Iterable[str]) -> list[AnyRecord]:
+        out: list[AnyRecord] = []
+        for part in _chunks(ids):
+            q = sa.select(RECORDS.c.data).where(RECORDS.c.id.in_(part))
+            out.extend(record_from_json(d) for d in self.conn.execute(q).scalars())
+        return out
+
+    def title_keys(self, ids: Iterable[str]) -> dict[str, str]:
+        """The normalized title of each work record (read without validating the record)."""
+        out: dict[str, str] = {}
+        for part in _chunks(ids):
+            q = sa.select(RECORDS.c.id, RECORDS.c.data).where(RECORDS.c.id.in_(part))
+            out.update((rid, title_key(json.loads(d).get("title") or ""))
+                       for rid, d in self.conn.execute(q))
+        return out
+
+    def entity_of(self, member_keys: Iterable[str], kind: str) -> dict[str, str]:
+        """The stored entity of each member key (works: their record ids), of one kind."""
+        out: dict[str, str] = {}
+        prefix = kind + "-"
+        for part in _chunks(member_keys):
+            q = sa.select(ENTITY_MEMBERS.c.member_key, ENTITY_MEMBERS.c.entity_id).where(
+                ENTITY_MEMBERS.c.member_key.in_(part))
+            out.update((k, e) for k, e in self.conn.execute(q) if e.startswith(prefix))
+        return out
+
+    def members(self, entity_ids: Iterable[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for part in _chunks(entity_ids):
+            q = sa.select(ENTITY_MEMBERS.c.entity_id, ENTITY_MEMBERS.c.member_key).where(
+                ENTITY_MEMBERS.c.entity_id.in_(part))
+            for e, k in self.conn.execute(q):
+                out[e].add(k)
+        return out
+
+    def data(self, entity_ids: Iterable[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for part in _chunks(entity_ids):
+            q = sa.select(ENTITIES.c.id, ENTITIES.c.data).where(ENTITIES.c.id.in_(part))
+            out.update((e, d) for e, d in self.conn.execute(q))
+        return out
+
+
 def resolve_store(
     store: Store,
     *,
@@ -81,51 +199,224 @@ def resolve_store(
     Args:
         store: an open store (migrated, so the entity tables exist).
         config: thresholds.
-        curation: must-link / cannot-link decisions.
-        incremental: skip the run when no stored record is new to the entities.
+        curation: must-link / cannot-link decisions (an incremental run with decisions
+            runs in full).
+        incremental: re-resolve only what the records new to the store touch.
 
     Returns:
-        The resolution (None when an incremental run found nothing new) and the counts
-        written: ``inserted``, ``updated``, ``deleted``, ``unchanged``.
+        The resolution (None for an incremental run) and the counts written: ``inserted``,
+        ``updated``, ``deleted``, ``unchanged`` entities (for an incremental run,
+        ``unchanged`` counts the re-resolved entities that stayed as they were) and
+        ``records_loaded``, the records read to resolve.
 
     Raises:
         StorageError: the database cannot be read or written.
     """
+    config = config or ResolverConfig()
+    curated = curation is not None and bool(curation.must_link or curation.cannot_link)
     try:
+        with store.engine.connect() as conn:
+            indexed = conn.execute(sa.select(sa.func.count()).select_from(ENTITY_KEYS)).scalar()
+        if incremental and indexed and not curated:
+            with store.engine.begin() as conn:
+                return None, _incremental(conn, config)
         records = [*store.records(kind="work"), *store.records(kind="profile")]
         with store.engine.connect() as conn:
-            known = set(conn.execute(sa.select(ENTITY_MEMBERS.c.record_id)).scalars())
             stored = {row.id: row.data for row in conn.execute(
                 sa.select(ENTITIES.c.id, ENTITIES.c.data))}
-    except SQLAlchemyError as exc:
-        raise StorageError(f"could not read the store: {exc.__class__.__name__}",
-                           input=store.url) from exc
-    if incremental and stored and all(r.id in known for r in records):
-        return None, {"inserted": 0, "updated": 0, "deleted": 0, "unchanged": len(stored)}
-    res = resolve(records, config=config, curation=curation)
-    fresh = {e.id: e for e in res.entities()}
-    changed = [e for eid, e in fresh.items() if stored.get(eid) != e.model_dump_json()]
-    gone = [eid for eid in stored if eid not in fresh]
-    counts = {"inserted": sum(e.id not in stored for e in changed),
-              "updated": sum(e.id in stored for e in changed), "deleted": len(gone),
-              "unchanged": len(fresh) - len(changed)}
-    now = dt.datetime.now(dt.UTC)
-    try:
+        res = resolve(records, config=config, curation=curation)
+        fresh = {e.id: e for e in res.entities()}
         with store.engine.begin() as conn:
-            drop = [*gone, *(e.id for e in changed if e.id in stored)]
-            for k in range(0, len(drop), CHUNK):
-                part = drop[k:k + CHUNK]
-                conn.execute(ENTITY_MEMBERS.delete().where(ENTITY_MEMBERS.c.entity_id.in_(part)))
-                conn.execute(ENTITIES.delete().where(ENTITIES.c.id.in_(part)))
-            rows = [{"id": e.id, "kind": e.kind, "name": e.title if isinstance(e, Paper)
-                     else e.name, "member_count": len(e.members), "data": e.model_dump_json(),
-                     "resolved_at": now} for e in changed]
-            members = [m for e in changed for m in _members(e)]
-            for k in range(0, len(rows), CHUNK):
-                conn.execute(ENTITIES.insert(), rows[k:k + CHUNK])
-            for k in range(0, len(members), CHUNK):
-                conn.execute(ENTITY_MEMBERS.insert(), members[k:k + CHUNK])
+            counts = _write(conn, fresh, stored)
+            conn.execute(ENTITY_KEYS.delete())
+            _insert(conn, ENTITY_KEYS, [{"key": k, "record_id": r}
+                                        for k, r in sorted(record_keys(records))])
     except SQLAlchemyError as exc:
-        raise StorageError(f"could not write entities: {exc.__class__.__name__}",
+        raise StorageError(f"could not resolve the store: {exc.__class__.__name__}: {exc}",
                            input=store.url) from exc
+    counts["records_loaded"] = len(records)
     return res, counts
+
+
+def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, object]]) -> None:
+    for k in range(0, len(rows), CHUNK):
+        conn.execute(table.insert(), rows[k:k + CHUNK])
+
+
+def _write(conn: Connection, fresh: dict[str, Paper | Person], stored: dict[str, str]
+           ) -> dict[str, int]:
+    """Replace the ``stored`` entities (id to JSON) by ``fresh`` ones, touching only the
+    rows that differ."""
+    changed = [e for eid, e in sorted(fresh.items()) if stored.get(eid) != e.model_dump_json()]
+    gone = sorted(eid for eid in stored if eid not in fresh)
+    now = dt.datetime.now(dt.UTC)
+    drop = [*gone, *(e.id for e in changed if e.id in stored)]
+    for part in _chunks(drop):
+        conn.execute(ENTITY_MEMBERS.delete().where(ENTITY_MEMBERS.c.entity_id.in_(part)))
+        conn.execute(ENTITIES.delete().where(ENTITIES.c.id.in_(part)))
+    _insert(conn, ENTITIES, [
+        {"id": e.id, "kind": e.kind, "name": e.title if isinstance(e, Paper) else e.name,
+         "member_count": len(e.members), "data": e.model_dump_json(), "resolved_at": now}
+        for e in changed])
+    _insert(conn, ENTITY_MEMBERS, [m for e in changed for m in _members(e)])
+    return {"inserted": sum(e.id not in stored for e in changed),
+            "updated": sum(e.id in stored for e in changed), "deleted": len(gone),
+            "unchanged": len(fresh) - len(changed)}
+
+
+def _incremental(conn: Connection, config: ResolverConfig) -> dict[str, int]:
+    """Re-resolve what the records new to the index (or gone from the store) touch."""
+    indexed_ids = sa.select(ENTITY_KEYS.c.record_id).where(
+        ENTITY_KEYS.c.record_id == RECORDS.c.id).exists()
+    new = [record_from_json(d) for d in conn.execute(
+        sa.select(RECORDS.c.data).where(RECORDS.c.kind.in_(("work", "profile")),
+                                        ~indexed_ids).order_by(RECORDS.c.id)).scalars()]
+    alive = sa.select(RECORDS.c.id).where(RECORDS.c.id == ENTITY_KEYS.c.record_id).exists()
+    gone = set(conn.execute(sa.select(ENTITY_KEYS.c.record_id).where(~alive).distinct())
+               .scalars())
+    counts = {"inserted": 0, "updated": 0, "deleted": 0, "unchanged": 0, "records_loaded": 0}
+    if not new and not gone:
+        return counts
+    new_keys = record_keys(new)
+    idx = _Index(conn, new_keys)
+    new_ids = {r.id for r in new}
+    loaded: dict[str, AnyRecord] = {r.id: r for r in new}
+
+    def load(ids: Iterable[str]) -> None:
+        missing = set(ids) - loaded.keys() - gone
+        loaded.update((r.id, r) for r in idx.records(missing))
+
+    # --- papers: the new works' title blocks, then the blocks of every work that moved ---
+    key_rows: dict[str, set[str]] = defaultdict(set)
+    for k, rid in new_keys:
+        key_rows[rid].add(k)
+    old_keys = idx.keys_of(gone)
+    in_s: set[str] = {r.id for r in new if isinstance(r, Work)}
+    stored_paper: dict[str, str] = {}
+    titles: dict[str, str] = {r.id: title_key(r.title) for r in new if isinstance(r, Work)}
+    # title blocks to expand, each with the work whose candidates are looked for in it
+    frontier = {(k, rid) for k, rid in new_keys if k.startswith("w:")}
+    frontier |= {(k, rid) for rid, ks in old_keys.items() for k in ks if k.startswith("w:")}
+    seen_pairs: set[tuple[str, str]] = set()
+    gone_papers = set(idx.entity_of(gone, "paper").values())
+    extra = {k for ks in idx.members(gone_papers).values() for k in ks} - gone
+    while True:
+        todo = frontier - seen_pairs
+        seen_pairs |= todo
+        holders = idx.holders({k for k, _ in todo})
+        mates: dict[str, set[str]] = defaultdict(set)
+        for key, rid in todo:
+            rids = holders.get(key, set())
+            # a loose block the old corpus already had too large made no pairs then or now
+            if key.startswith("w:=") or len(rids - gone - new_ids) <= config.title_block_max:
+                mates[rid] |= rids - gone - in_s
+        # only a block-mate whose title could match is a candidate worth loading; a gone
+        # work's block-mates are all loaded (the paper it held together may fall apart)
+        titles.update(idx.title_keys({r for rs in mates.values() for r in rs} - titles.keys()))
+        for rid, rs in mates.items():
+            extra |= {r for r in rs if rid in gone
+                      or titles_may_match(titles[rid], titles[r], config)}
+        extra -= gone | in_s
+        while extra:
+            in_s |= extra
+            stored_paper.update(idx.entity_of(extra, "paper"))
+            members = {k for ks in idx.members(
+                {stored_paper[w] for w in extra if w in stored_paper}).values() for k in ks}
+            extra = members - in_s - gone
+        load(in_s)
+        works = [w for rid in sorted(in_s) if isinstance(w := loaded[rid], Work)]
+        key_rows.update(idx.keys_of(w.id for w in works if w.id not in key_rows))
+        sizes = _block_sizes(idx, works, gone)
+        paper_res = resolve_works(works, config, block_sizes=sizes)
+        fresh_members = {p.id: set(p.members) for p in paper_res.papers}
+        old_members = idx.members(set(stored_paper.values()))
+        moved = {w.id for w in works if w.id in stored_paper
+                 and fresh_members.get(paper_res.work_to_paper[w.id])
+                 != old_members.get(stored_paper[w.id])}
+        titles.update((w.id, title_key(w.title)) for w in works)
+        frontier = {(k, w) for w in moved for k in key_rows.get(w, ()) if k.startswith("w:")}
+        if frontier <= seen_pairs:
+            break
+    stored_ids = set(stored_paper.values()) | gone_papers
+    paper_counts = _write(conn, {p.id: p for p in paper_res.papers}, idx.data(stored_ids))
+    repapered = {w for w in in_s if paper_res.work_to_paper.get(w) != stored_paper.get(w)}
+
+    # --- persons: whole name-block groups of the mentions that are new or moved ---
+    seeds = [loaded[r] for r in sorted(repapered | {r.id for r in new})]
+    listing = idx.holders(_short("l:" + w) for w in repapered)
+    load(r for rids in listing.values() for r in rids)
+    seeds += [loaded[r] for rids in listing.values() for r in rids if r in loaded]
+    wanted = {k[2:] for k, _ in record_keys(seeds) if k.startswith("n:")}
+    wanted |= {k[2:] for ks in old_keys.values() for k in ks if k.startswith("n:")}
+    m, persons = _persons_of_blocks(idx, loaded, wanted, paper_res.work_to_paper, config)
+    stored_persons = set(idx.entity_of(
+        (m.key[r] for r in range(len(m)) if block_keys(m, r)[0] in wanted), "person").values())
+    stored_persons |= set(idx.entity_of(
+        (k for ks in idx.members(set(idx.entity_of(gone, "person").values())).values()
+         for k in ks), "person").values())
+    person_counts = _write(conn, persons, idx.data(stored_persons))
+
+    conn.execute(ENTITY_KEYS.delete().where(ENTITY_KEYS.c.record_id.in_(sorted(gone))))
+    _insert(conn, ENTITY_KEYS, [{"key": k, "record_id": r} for k, r in sorted(new_keys)])
+    for name in ("inserted", "updated", "deleted", "unchanged"):
+        counts[name] = paper_counts[name] + person_counts[name]
+    counts["records_loaded"] = len(loaded)
+    return counts
+
+
+def _block_sizes(idx: _Index, works: list[Work], gone: set[str]) -> dict[str, int]:
+    """Corpus size of every title block of these works (stored members and new ones)."""
+    raw = {_short("w:" + k): k for w in works for k in work_blocking_keys(w)}
+    return {raw[k]: len(rids - gone) for k, rids in idx.holders(raw).items()}
+
+
+def _persons_of_blocks(
+    idx: _Index, loaded: dict[str, AnyRecord], wanted: set[str],
+    work_to_paper: dict[str, str], config: ResolverConfig,
+) -> tuple[Mentions, dict[str, Paper | Person]]:
+    """Load the block groups of ``wanted`` whole (extending it to tied blocks), cluster
+    them, and return their persons."""
+    expanded: set[str] = set()
+    while True:
+        todo = wanted - expanded
+        if not todo:
+            break
+        expanded |= todo
+        holders = idx.holders(_short("n:" + k) for k in todo)
+        ids = {r for rids in holders.values() for r in rids}
+        missing = ids - loaded.keys()
+        loaded.update((r.id, r) for r in idx.records(missing))
+        group = [loaded[r] for r in sorted(ids) if r in loaded]
+        m = mentions_from_records([r for r in group if isinstance(r, Work)],
+                                  [r for r in group if isinstance(r, Profile)], {})
+        for r in range(len(m)):
+            keys = block_keys(m, r)
+            if any(k in wanted for k in keys):
+                wanted.update(keys)
+    block_ids = {r for rids in idx.holders(_short("n:" + k) for k in wanted).values()
+                 for r in rids}
+    # what a mention's features need beside: the profiles listing its work, their works
+    listing = idx.holders(_short("l:" + r) for r in block_ids)
+    profile_ids = {p for rids in listing.values() for p in rids}
+    needed = block_ids | profile_ids
+    missing = needed - loaded.keys()
+    loaded.update((r.id, r) for r in idx.records(missing))
+    # a profile of these blocks reads its listed works; one outside is only their owner
+    listed = {w for p in block_ids if isinstance(rec := loaded.get(p), Profile)
+              for w in rec.work_ids}
+    loaded.update((r.id, r) for r in idx.records(listed - loaded.keys()))
+    needed |= listed
+    records = [loaded[r] for r in sorted(needed) if r in loaded]
+    works = [r for r in records if isinstance(r, Work)]
+    profiles = [r for r in records if isinstance(r, Profile)]
+    w2p = dict(idx.entity_of((w.id for w in works if w.id not in work_to_paper), "paper"))
+    w2p.update((w.id, work_to_paper[w.id]) for w in works if w.id in work_to_paper)
+    m = mentions_from_records(works, profiles, w2p)
+    clusters = cluster_mentions(m, config, only_blocks=wanted)
+    persons: dict[str, Paper | Person] = {}
+    for k, rows in enumerate(clusters.groups):
+        if block_keys(m, rows[0])[0] not in wanted:
+            continue
+        pid = entity_id("person", anchor_of(m.key[r] for r in rows))
+        persons[pid] = _person(k, clusters, pid)
+    return m, persons

@@ -37,7 +37,8 @@ class ResolverConfig(BaseModel):
     generic_title_words: frozenset[str] = Field(
         frozenset({"survey", "review", "overview", "introduction", "preface", "editorial",
                    "foreword", "tutorial", "erratum", "corrigendum", "comments", "reply",
-                   "letter", "editor", "index", "contents", "abstracts", "proceedings"}),
+                   "letter", "editor", "index", "contents", "abstracts", "proceedings", "column",
+                   "message"}),
         description="Words that say what kind of text it is, not what it is about; they do "
         "not count as significant tokens ('A Survey of X' is as generic as 'X').",
     )
@@ -88,6 +89,17 @@ class ResolverConfig(BaseModel):
     weight_shared_paper: float = Field(3.0, description="Evidence per shared resolved paper.")
     weight_shared_coauthor: float = Field(1.0, description="Evidence per shared coauthor.")
     weight_shared_topic: float = Field(0.3, description="Evidence for fully shared topics.")
+    weight_profile_metrics: float = Field(
+        0.5,
+        description="Evidence added when two profiles on different sites report compatible "
+        "metrics (h-index, works count), and taken away when they contradict each other; "
+        "counted only beside other evidence (metrics alone never merge).",
+    )
+    metrics_tolerance: float = Field(
+        0.25,
+        description="Relative difference (of the larger value) within which two sites' "
+        "h-indexes or works counts agree; sites index different subsets of one's works.",
+    )
     coauthor_common_from: int = Field(
         10,
         description="A shared coauthor whose name key more mentions than this carry weighs "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -98,6 +98,31 @@ def _view(work: Work) -> _WorkView:
     return _WorkView(work, tokens, " ".join(tokens), families, name_tokens | families, doi, arxiv)
 
 
+_JOURNAL_WORDS = frozenset({"j", "journal", "trans", "transactions", "letters", "magazine",
+                            "record", "bulletin", "quarterly", "review"})
+_JOURNAL = re.compile(r"\b(?:" + "|".join(sorted(_JOURNAL_WORDS)) + r")\b")
+_MEETING = re.compile(
+    r"\b(?:conference|conf|proceedings|proc|symposium|workshop|meeting|congress)\b")
+
+
+def venue_kind(venue: str | None) -> str | None:
+    """``journal``, ``meeting`` (a conference, symposium or workshop) or None (unknown)."""
+    if not venue:
+        return None
+    text = _NON_WORD.sub(" ", fold(venue))
+    if _JOURNAL.search(text):
+        return "journal"
+    return "meeting" if _MEETING.search(text) else None
+
+
+def _journal_of(journal: str, other: str) -> bool:
+    """Whether ``journal`` names the journal of the venue ``other`` ("VLDB J." of "VLDB"):
+    their words agree once the journal's own words are dropped."""
+    ta, tb = (set(_NON_WORD.sub(" ", fold(v)).split()) - _JOURNAL_WORDS - STOP_WORDS
+              for v in (journal, other))
+    return bool(ta and tb) and (ta <= tb or tb <= ta)
+
+
 def _year(work: Work) -> int | None:
     if work.year is not None:
         return work.year
@@ -148,24 +173,41 @@ class _Constraints:
             table[root] |= table.pop(other)
 
 
-def _candidates(views: Sequence[_WorkView], config: ResolverConfig) -> set[tuple[int, int]]:
-    """Pairs sharing an exact title key, or one of their two rarest title tokens."""
+def blocking_keys(v: _WorkView) -> list[str]:
+    """The title blocks a work belongs to, from its own title alone.
+
+    The exact title key, its two most distinctive tokens (the longest: a long word is rare,
+    and a key that needs no corpus statistics lets ``--incremental`` find a new work's
+    candidates without re-reading the corpus), and the title's letters without spaces,
+    head and tail: a glued or split word ("HaroldWilson") at one end still meets its twin
+    through the other end.
+    """
+    keys = ["=" + v.key]
+    keys.extend("~" + tok for tok in sorted(set(v.tokens), key=lambda t: (-len(t), t))[:2])
+    letters = "".join(v.tokens)
+    if len(letters) >= 2 * _EDGE:
+        keys.extend(("^" + letters[:_EDGE], "$" + letters[-_EDGE:]))
+    return keys
+
+
+def work_blocking_keys(work: Work) -> list[str]:
+    """:func:`blocking_keys` of one work record (what the store indexes it by)."""
+    return blocking_keys(_view(work))
+
+
+def _candidates(
+    views: Sequence[_WorkView], config: ResolverConfig, sizes: Mapping[str, int] | None = None
+) -> set[tuple[int, int]]:
+    """Pairs sharing a title block; a loose block larger than ``title_block_max`` (counted
+    in ``sizes`` when given: the whole corpus, when ``views`` is part of it) makes none."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, v in enumerate(views):
-        blocks["=" + v.key].append(i)
-    df = Counter(t for v in views for t in set(v.tokens))
-    for i, v in enumerate(views):
-        for tok in sorted(set(v.tokens), key=lambda t: (df[t], t))[:2]:
-            blocks["~" + tok].append(i)
-        # the title's letters without spaces, head and tail: a glued or split word
-        # ("HaroldWilson") at one end still meets its twin through the other end
-        letters = "".join(v.tokens)
-        if len(letters) >= 2 * _EDGE:
-            blocks["^" + letters[:_EDGE]].append(i)
-            blocks["$" + letters[-_EDGE:]].append(i)
+        for key in blocking_keys(v):
+            blocks[key].append(i)
     pairs: set[tuple[int, int]] = set()
     for key, members in blocks.items():
-        if len(members) < 2 or (key[0] != "=" and len(members) > config.title_block_max):
+        size = max(len(members), sizes.get(key, 0)) if sizes else len(members)
+        if len(members) < 2 or (key[0] != "=" and size > config.title_block_max):
             continue
         for x, a in enumerate(members):
             for b in members[x + 1:]:
@@ -211,14 +253,30 @@ def _evidence(
         overlap = found / longest(len(a.families), len(b.families))
         if found == 0:
             against.append("no author in common")
+        elif generic and found < 2 and any(
+                t in config.generic_title_words for t in a.tokens + b.tokens):
+            pass  # one editor or columnist signs every issue of a recurring column
         elif overlap >= config.author_overlap_min:
             support.append(f"authors overlap {overlap:.2f}")
     ya, yb = _year(a.work), _year(b.work)
+    va, vb = a.work.venue, b.work.venue
+    kinds = (venue_kind(va), venue_kind(vb))
+    # a journal paper years after a paper elsewhere by the same authors is its extension
+    versions = bool(va and vb) and "journal" in kinds and kinds[0] != kinds[1]
     if ya is not None and yb is not None and abs(ya - yb) > config.max_year_gap:
-        if support and found >= config.authors_outweigh_year and not (generic or loose):
+        if (support and found >= config.authors_outweigh_year
+                and not (generic or loose or versions)):
             support.append(f"years {ya} and {yb} differ, but {found} authors agree")
         else:
             against.append(f"years {ya} and {yb}")
+    # a journal paper and a conference paper by the same authors under (nearly) the same
+    # title are the extended and the original version: two publications
+    if versions and va and vb:
+        journal, other = (va, vb) if kinds[0] == "journal" else (vb, va)
+        if "meeting" in kinds:
+            against.append("a journal and a conference version")
+        elif ya is not None and yb is not None and ya != yb and _journal_of(journal, other):
+            against.append(f"the journal version of a venue's paper, {ya} and {yb}")
     xa, xb = a.work.abstract or "", b.work.abstract or ""
     if min(len(xa), len(xb)) >= config.abstract_min_chars:
         # compare equal lengths: one page may cut the abstract short ("...")
@@ -229,6 +287,21 @@ def _evidence(
         else:
             against.append(f"abstracts differ {ab:.2f}")
     return against, support
+
+
+def title_key(title: str) -> str:
+    """The normalized title works are compared by: significant tokens, one space between."""
+    return " ".join(title_tokens(title))
+
+
+def titles_may_match(a: str, b: str, config: ResolverConfig) -> bool:
+    """Whether two title keys are close enough for :func:`compare` to look further (what an
+    incremental run checks before loading a stored work)."""
+    ts = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100.0
+    if ts >= config.title_min:
+        return True
+    return (fuzz.token_set_ratio(a, b) / 100.0 >= config.title_contained_min
+            and min(len(a.split()), len(b.split())) >= 3)
 
 
 def compare(a: _WorkView, b: _WorkView, i: int, j: int, *, config: ResolverConfig) -> PairDecision:
@@ -294,6 +367,7 @@ def resolve_works(
     *,
     must_link: Sequence[tuple[str, str]] = (),
     cannot_link: Sequence[tuple[str, str]] = (),
+    block_sizes: Mapping[str, int] | None = None,
 ) -> PaperResolution:
     """Group work records into papers.
 
@@ -302,6 +376,8 @@ def resolve_works(
         config: thresholds.
         must_link: pairs of work record ids a curator joined; they win over every rule.
         cannot_link: pairs of work record ids a curator separated.
+        block_sizes: the size of each title block in the whole corpus, when ``works`` is
+            only the part of it an incremental run re-resolves.
 
     Returns:
         The papers (sorted by id), the work-to-paper map and the decisions for ``explain``.
@@ -347,7 +423,7 @@ def resolve_works(
                     (f"same {table} {value}",) + ((f"kept apart: {why}",) if why else ()),
                 ))
     scored = [compare(views[i], views[j], i, j, config=config)
-              for i, j in sorted(_candidates(views, config))]
+              for i, j in sorted(_candidates(views, config, block_sizes))]
     scored.sort(key=lambda d: (-d.score, d.i, d.j))
     for d in scored:
         if d.merge:

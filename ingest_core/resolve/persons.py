@@ -3,18 +3,19 @@
 Stages, each near-linear in the number of mentions:
 
 1. **Blocking** on a folded name key, family name plus first initial ("Núñez, José" and
-   "J. Nunez" both give ``nunez j``). A two-token name with full parts is also put in the
-   block of its swapped reading, so "Wang Wei" meets "Wei Wang". A block over
-   ``block_max`` is split by the first letters of the given name; initials-only mentions
-   are compared with every part.
+   "J. Nunez" both give ``nunez j``). A two-token name whose order is ambiguous (both
+   parts romanized Chinese) is also put in the block of its swapped reading, so "Wang
+   Wei" meets "Wei Wang". A block over ``block_max`` is split by the first letters of
+   the given name; initials-only mentions are compared with every part.
 2. **Name scoring** of every pair of a (sub)block at once with ``rapidfuzz.process.cdist``.
 3. **Evidence pairs**: only pairs that share a paper, a coauthor or a profile page (found
    through an inverted index, features too common in the block ignored) and whose names
    fit go on: a name alone never merges anything.
 4. **Clustering**, agglomerative and best-first, between clusters rather than mentions:
    the score of two clusters is their average name agreement times the evidence they
-   share, discounted by how common the name is. A merge is vetoed when any two names
-   across the clusters do not fit (no chaining from "B. Salimi" to both "Babak" and
+   share (papers, coauthors weighed by how often they recur in the block, topics and
+   profile metrics), discounted by how common the name is. A merge is vetoed when any two
+   names across the clusters do not fit (no chaining from "B. Salimi" to both "Babak" and
    "Bahram"), when it would put two author positions of one work or two profile pages of
    one site (different URLs) in one person, or when a curator said cannot-link.
 """
@@ -24,14 +25,14 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ingest_core.resolve._mentions import Mentions
+from ingest_core.resolve._mentions import Mentions, order_ambiguous
 from ingest_core.resolve.config import ResolverConfig
 
 Variant = tuple[str, str]
@@ -115,6 +116,7 @@ class _Cluster:
     profile_rows: set[int] = field(default_factory=set)
     owners: set[int] = field(default_factory=set)
     slots: dict[str, int] = field(default_factory=dict)
+    metrics: list[tuple[str, int | None, int | None]] = field(default_factory=list)
     confidence: float = 1.0
     evidence: list[tuple[str, float, str, tuple[str, str]]] = field(default_factory=list)
 
@@ -138,6 +140,7 @@ class PersonClusters:
     name_counts: tuple[dict[str, int], dict[str, int]]
     names_scored: int = 0
     """Distinct given-name pairs rapidfuzz scored (a block repeats few names many times)."""
+    _df: dict[int, dict[str, int]] = field(default_factory=dict)
 
     def cluster(self, k: int) -> _Cluster:
         """The aggregate of cluster ``k``."""
@@ -149,8 +152,40 @@ class PersonClusters:
 
     def pair_score(self, a: int, b: int) -> tuple[float, list[tuple[str, float, str]], str | None]:
         """Score two final clusters (by index) as the clustering would."""
-        return _score(self.cluster(a), self.cluster(b), self.config, self.name_counts[1],
-                      full=True)
+        df = self._df.get(a)
+        if df is None:  # the block group's coauthor counts, once per explained cluster
+            df = self._df[a] = _coauthor_df(self.mentions,
+                                             group_rows(self.mentions, self.groups[a][0]))
+        return _score(self.cluster(a), self.cluster(b), self.config, df, full=True)
+
+
+def group_rows(m: Mentions, row: int) -> list[int]:
+    """The rows of the block group of ``row`` (blocks tied by swapped readings); O(n)."""
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for r in range(len(m)):
+        for key, _ in _block_keys(m, r):
+            by_key[key].append(r)
+    keys = {key for key, _ in _block_keys(m, row)}
+    todo = list(keys)
+    rows: set[int] = set()
+    while todo:
+        for r in by_key.get(todo.pop(), []):
+            if r not in rows:
+                rows.add(r)
+                for key, _ in _block_keys(m, r):
+                    if key not in keys:
+                        keys.add(key)
+                        todo.append(key)
+    return sorted(rows)
+
+
+def _coauthor_df(m: Mentions, rows: Iterable[int]) -> dict[str, int]:
+    """How many of these mentions carry each coauthor key."""
+    df: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for c in m.coauthors[row]:
+            df[c] += 1
+    return df
 
 
 def _common(m: Mentions, row: int, full_count: dict[str, int], key_count: dict[str, int]) -> int:
@@ -177,33 +212,83 @@ def _singleton(m: Mentions, row: int, common: int) -> _Cluster:
         profile_rows={row} if m.position[row] is None else set(),
         owners={owner} if owner is not None else set(),
         slots=dict.fromkeys(m.papers[row], position) if position is not None else {},
+        metrics=[(m.source[row], *metrics)] if (metrics := m.metrics[row]) else [],
     )
+
+
+def block_keys(m: Mentions, row: int) -> list[str]:
+    """The name blocks a mention belongs to: ``family initial``, and for a two-part name
+    the swapped reading's (what the store indexes mentions by for ``--incremental``)."""
+    return [key for key, _ in _block_keys(m, row)]
 
 
 def _block_keys(m: Mentions, row: int) -> list[tuple[str, bool]]:
     fam, giv = m.fam[row], m.giv[row]
     keys = [(f"{fam} {giv[:1]}", False)]
-    tokens = giv.split()
-    if len(tokens) == 1 and len(giv) > 1 and fam:
+    if order_ambiguous(fam, giv):
         keys.append((f"{giv} {fam[:1]}", True))
     return keys
 
 
-def _coauthor_weight(key: str, config: ResolverConfig, key_count: dict[str, int]) -> float:
-    """A shared coauthor counts less when many mentions carry that coauthor's name key."""
-    count = key_count.get(key, 1) / config.coauthor_common_from
+def _coauthor_weight(key: str, config: ResolverConfig, coauthor_df: Mapping[str, int]) -> float:
+    """A shared coauthor counts less when many mentions of the block carry that coauthor.
+
+    The count is taken within the block group (not the corpus): how often a coauthor name
+    turns up beside this name is what makes a chance match likely, and it keeps a group's
+    resolution a function of its own mentions (what ``--incremental`` relies on).
+    """
+    df = coauthor_df.get(key, 1)
+    if df <= config.coauthor_common_from:
+        return 1.0
+    count = df / config.coauthor_common_from
     return 1.0 / (1.0 + config.commonness_weight * math.log10(max(1.0, count)))
 
 
+def _agree(x: int, y: int, tolerance: float, slack: int) -> int:
+    """+1 when two counts agree, -1 when they are far apart (ratio over 2, beyond slack)."""
+    if abs(x - y) <= max(slack, tolerance * max(x, y)):
+        return 1
+    return -1 if max(x, y) > 2 * min(x, y) and abs(x - y) > 2 * slack else 0
+
+
+def _metrics_verdict(
+    a: list[tuple[str, int | None, int | None]], b: list[tuple[str, int | None, int | None]],
+    config: ResolverConfig,
+) -> tuple[int, str]:
+    """Do two clusters' profiles on different sites report compatible metrics?
+
+    Returns -1 when any pair contradicts (h-indexes or works counts far apart), +1 when
+    some pair agrees and none contradicts, 0 otherwise; with a readable detail.
+    """
+    verdict, details = 0, []
+    for sa, ha, wa in a:
+        for sb, hb, wb in b:
+            if sa == sb:
+                continue
+            for label, x, y, slack in (("h-index", ha, hb, 2), ("works", wa, wb, 5)):
+                if x is None or y is None:
+                    continue
+                v = _agree(x, y, config.metrics_tolerance, slack)
+                if v:
+                    details.append(f"{label} {x} on {sa} vs {y} on {sb}")
+                if v < 0:
+                    return -1, "metrics contradict: " + details[-1]
+                verdict = max(verdict, v)
+    return verdict, "metrics agree: " + "; ".join(details[:3])
+
+
 def _score(
-    a: _Cluster, b: _Cluster, config: ResolverConfig, key_count: dict[str, int], *,
-    full: bool = False,
+    a: _Cluster, b: _Cluster, config: ResolverConfig, coauthor_df: Mapping[str, int], *,
+    full: bool = False, details: bool = False,
 ) -> tuple[float, list[tuple[str, float, str]], str | None]:
     """Score of merging two clusters, the evidence behind it, and a veto reason if any.
 
     Unless ``full``, names are not compared when the evidence could not reach the merge
     threshold even with perfectly agreeing names (the common case, and the costly part).
+    The evidence is described only with ``details`` or ``full`` (a score pushed on the
+    heap needs no words).
     """
+    details = details or full
     if a.works & b.works:
         return 0.0, [], "two author positions of one work"
     for paper in a.slots.keys() & b.slots.keys():
@@ -217,8 +302,10 @@ def _score(
     coauthors = a.coauthors & b.coauthors
     parts: list[tuple[str, float, str]] = []
     evidence = 0.0
-    same_url = any(pages & b.profiles.get(source, set()) for source, pages in a.profiles.items())
-    if same_url or a.profile_rows & b.owners or b.profile_rows & a.owners:
+    same_url = bool(a.profiles and b.profiles) and any(
+        pages & b.profiles.get(source, set()) for source, pages in a.profiles.items())
+    if same_url or (a.profile_rows and b.owners and a.profile_rows & b.owners) or (
+            b.profile_rows and a.owners and b.profile_rows & a.owners):
         e = config.weight_same_profile
         evidence += e
         parts.append(("same_profile", e, "same profile URL" if same_url
@@ -226,18 +313,31 @@ def _score(
     if papers:
         e = config.weight_shared_paper * min(len(papers), config.max_shared_papers)
         evidence += e
-        parts.append(("shared_papers", e, ", ".join(sorted(papers)[:5])))
+        parts.append(("shared_papers", e, ", ".join(sorted(papers)[:5]) if details else ""))
     if coauthors:
-        weights = sorted((_coauthor_weight(k, config, key_count) for k in coauthors), reverse=True)
-        e = config.weight_shared_coauthor * sum(weights[: config.max_shared_coauthors])
+        if len(coauthors) == 1:
+            e = config.weight_shared_coauthor * _coauthor_weight(
+                next(iter(coauthors)), config, coauthor_df)
+        else:
+            weights = sorted((_coauthor_weight(k, config, coauthor_df) for k in coauthors),
+                             reverse=True)
+            e = config.weight_shared_coauthor * sum(weights[: config.max_shared_coauthors])
         evidence += e
-        parts.append(("shared_coauthors", e, ", ".join(sorted(coauthors)[:5])))
+        parts.append(("shared_coauthors", e,
+                      ", ".join(sorted(coauthors)[:5]) if details else ""))
     if a.topics and b.topics and evidence > 0:
         jac = len(a.topics & b.topics) / len(a.topics | b.topics)
         if jac > 0:
             e = config.weight_shared_topic * jac
             evidence += e
-            parts.append(("shared_topics", e, ", ".join(sorted(a.topics & b.topics)[:5])))
+            parts.append(("shared_topics", e, ", ".join(sorted(a.topics & b.topics)[:5])
+                          if details else ""))
+    if evidence > 0 and a.metrics and b.metrics:
+        verdict, detail = _metrics_verdict(a.metrics, b.metrics, config)
+        if verdict:
+            e = config.weight_profile_metrics * verdict
+            evidence = max(0.0, evidence + e)
+            parts.append(("profile_metrics", e, detail))
     common = max(a.common, b.common)
     required = config.evidence_required + config.commonness_weight * math.log10(max(1, common))
     strength = 1.0 - math.exp(-evidence / required)
@@ -253,8 +353,9 @@ def _score(
             weight += na * nb
     name = total / weight
     score = name * strength
-    parts.insert(0, ("name", name, f"name agreement {name:.2f}, {common} "
-                     f"mention(s) share the name"))
+    if details:
+        parts.insert(0, ("name", name, f"name agreement {name:.2f}, {common} "
+                         f"mention(s) share the name"))
     return score, parts, None
 
 
@@ -345,6 +446,7 @@ def cluster_mentions(
     *,
     must_link: Sequence[tuple[int, int]] = (),
     cannot_link: Iterable[tuple[int, int]] = (),
+    only_blocks: Container[str] | None = None,
 ) -> PersonClusters:
     """Cluster mention rows into persons.
 
@@ -353,6 +455,8 @@ def cluster_mentions(
         config: thresholds.
         must_link: row pairs a curator joined; merged first, whatever the rules say.
         cannot_link: row pairs a curator separated; never merged.
+        only_blocks: when given, only block groups with a key in it are clustered (an
+            incremental run loads whole groups for these keys and other mentions beside).
 
     Returns:
         The clusters with the data ``explain`` needs.
@@ -413,6 +517,7 @@ def cluster_mentions(
         a.profile_rows |= b.profile_rows
         a.owners |= b.owners
         a.slots.update(b.slots)
+        a.metrics.extend(b.metrics)
         a.confidence = min(a.confidence, b.confidence, score)
         a.evidence.extend(b.evidence)
         a.evidence.extend((kind, round(score, 4), detail, between) for kind, _, detail in parts)
@@ -451,6 +556,9 @@ def cluster_mentions(
     for key, members in blocks.items():
         if len(members) > 1 or key in tie:
             grouped[kfind(key)].append(key)
+    if only_blocks is not None:
+        grouped = {root: keys for root, keys in grouped.items()
+                   if any(key in only_blocks for key in keys)}
 
     version = [0] * n
     heap: list[tuple[float, int, int, int, int]] = []
@@ -458,10 +566,12 @@ def cluster_mentions(
     kept_neighbours: dict[int, set[int]] = {}
     floor = int(config.given_min * 100)
 
+    df: Mapping[str, int] = {}
+
     def push(ra: int, rb: int) -> None:
         if curated_apart(ra, rb):
             return
-        score, _, veto = _score(cl(ra), cl(rb), config, key_count)
+        score, _, veto = _score(cl(ra), cl(rb), config, df)
         if veto is None and score >= config.merge_threshold:
             heapq.heappush(heap, (-score, ra, rb, version[ra], version[rb]))
 
@@ -504,6 +614,7 @@ def cluster_mentions(
                         edges[pair] = max(edges.get(pair, 0), shared)
         if not edges:
             continue
+        df = _coauthor_df(m, {r for key in group for r, _ in blocks[key]})
         # stage 4: best-first agglomeration between clusters
         neighbours: dict[int, set[int]] = defaultdict(set)
         for a, b in edges:
@@ -520,7 +631,7 @@ def cluster_mentions(
             _, ra, rb, va, vb = heapq.heappop(heap)
             if parent[ra] != ra or parent[rb] != rb or version[ra] != va or version[rb] != vb:
                 continue
-            score, parts, veto = _score(cl(ra), cl(rb), config, key_count)
+            score, parts, veto = _score(cl(ra), cl(rb), config, df, details=True)
             if veto is not None or score < config.merge_threshold:
                 continue
             root = merge(ra, rb, score, parts)

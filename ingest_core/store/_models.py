@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -123,6 +123,32 @@ class RunRow(Base):
     counts: Mapped[str | None] = mapped_column(Text)
 
 
+# resolved entities (issue 5): written by ``ingest resolve --db`` (ingest_core/resolve/_persist.py)
+entities = Table(
+    "entities", Base.metadata,
+    Column("id", String(40), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", Text(), nullable=False),
+    Column("member_count", Integer(), nullable=False),
+    Column("data", Text(), nullable=False),
+    Column("resolved_at", DateTime(timezone=True), nullable=False),
+    Index("ix_entities_kind", "kind"),
+)
+entity_members = Table(
+    "entity_members", Base.metadata,
+    Column("entity_id", String(40), primary_key=True),
+    Column("member_key", String(48), primary_key=True),
+    Column("record_id", String(32), nullable=False),
+    Column("position", Integer()),
+    Column("role", String(16), nullable=False),
+    Index("ix_entity_members_record_id", "record_id"),
+)
+entity_keys = Table(
+    "entity_keys", Base.metadata,
+    Column("key", String(80), primary_key=True),
+    Column("record_id", String(32), primary_key=True),
+    Index("ix_entity_keys_record_id", "record_id"),
+)
 pages = cast(Table, PageRow.__table__)
 page_sources = cast(Table, PageSourceRow.__table__)
 records = cast(Table, RecordRowModel.__table__)
