@@ -48,13 +48,13 @@ def _add_as_of(store: Store, pages: list[tuple[Path, str]]) -> None:
         store.add_page(page.read_bytes(), as_of=as_of, name=str(page))
 
 
-def test_an_unrelated_batch_rewrites_no_existing_entity(tmp_path: Path) -> None:
+def test_an_unrelated_batch_rewrites_no_existing_entity(tmp_path: Path, db_url: str) -> None:
     first, second = _pages("salimi", "nunez"), _pages("wang_wei", "van_der_berg")
     with Store(f"sqlite:///{tmp_path / 'full.db'}") as full:
         _add(full, first + second)
         resolve_store(full)
         expected = _entities(full)
-    with Store(f"sqlite:///{tmp_path / 'inc.db'}") as inc:
+    with Store(db_url) as inc:  # SQLite and PostgreSQL; the full run is SQLite
         _add(inc, first)
         resolve_store(inc, incremental=True)  # nothing indexed yet: a full run
         before, stamps = _entities(inc), _stamps(inc)
@@ -80,7 +80,9 @@ def _records(pages: list[Path]) -> list[str]:
             if r.kind in {"work", "profile"}]
 
 
-def test_batches_that_touch_stored_entities_give_a_full_runs_entities(tmp_path: Path) -> None:
+def test_batches_that_touch_stored_entities_give_a_full_runs_entities(
+    tmp_path: Path, db_url: str
+) -> None:
     # every other page of every case: the second half joins people and papers of the first
     pages = _pages("salimi", "nunez", "wang_wei", "van_der_berg", "generic_titles")
     first = [(p, AS_OF) for p in pages[::2]]
@@ -90,7 +92,7 @@ def test_batches_that_touch_stored_entities_give_a_full_runs_entities(tmp_path: 
     first += [(p, SEED_AS_OF[p.name[:3]]) for p in seeds if p.name[:3] in {"000", "002"}]
     second += [(p, SEED_AS_OF[p.name[:3]]) for p in seeds if p.name[:3] not in {"000", "002"}]
     expected = _full(tmp_path, [first, second])
-    with Store(f"sqlite:///{tmp_path / 'inc.db'}") as inc:
+    with Store(db_url) as inc:  # SQLite and PostgreSQL; the full run is SQLite
         _add_as_of(inc, first)
         resolve_store(inc)
         _add_as_of(inc, second)
