@@ -25,7 +25,7 @@ def test_every_case_has_pages_and_truth() -> None:
     cases = [p for p in (FIXTURES / "identity").iterdir() if p.is_dir()]
     assert len(cases) >= 5
     for case in cases:
-        assert (case / "truth.json").exists() and list(case.glob("*.txt"))
+        assert (case / "truth.expected.json").exists() and list(case.glob("*.txt"))
 
 
 def test_the_name_only_baseline_is_hard_pressed(corpus: IdentityCorpus) -> None:

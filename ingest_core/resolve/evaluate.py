@@ -1,7 +1,7 @@
 """Scoring a resolution against labeled truth: pairwise and B-cubed precision, recall, F1.
 
 Also reads the labeled cases of ``fixtures/identity/``: each case folder holds pages in the
-seed formats and ``truth.json``::
+seed formats and ``truth.expected.json``::
 
     {"persons": {"<label>": ["<page>", "<page>|<work title>|<author name>", ...]},
      "papers": [["<page>|<work title>", "<page>|<work title>"], ...]}
@@ -117,7 +117,7 @@ def load_identity_cases(root: str | Path) -> IdentityCorpus:
     paper_truth: dict[str, str] = {}
     names: dict[str, str] = {}
     for case in sorted(p for p in Path(root).iterdir() if p.is_dir()):
-        truth = json.loads((case / "truth.json").read_text(encoding="utf-8"))
+        truth = json.loads((case / "truth.expected.json").read_text(encoding="utf-8"))
         profile_of: dict[str, str] = {}
         work_of: dict[tuple[str, str], Work] = {}
         for page in sorted(case.glob("*.txt")):
