@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, runtime_checkable
 
 from pydantic import ValidationError
 
-from ingest_core.errors import MalformedEntry
-from schemas import AnyRecord, Provenance, Representation
+from ingest_core.errors import MalformedEntry, ParseError
+from schemas import AnyRecord, Listing, Profile, Provenance, Representation, Work
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -176,3 +176,33 @@ class RecordContext:
             return self.malformed(
                 position if position is not None else -1, f"{where}: {first['msg']}"
             )
+
+    def page_items(
+        self,
+        cls: type[Profile] | type[Listing],
+        entries: Iterable[Work | MalformedEntry],
+        representation: Representation | None = None,
+        **fields: Any,
+    ) -> Iterator[ParseItem]:
+        """The page's own record first, then its entries in page order.
+
+        ``entries_seen``, ``entries_emitted`` and ``work_ids`` are filled in from ``entries``,
+        so the gap left by malformed entries is always visible on the page record.
+
+        Raises:
+            ParseError: the page record itself does not validate.
+        """
+        items = list(entries)
+        works = [item for item in items if not isinstance(item, MalformedEntry)]
+        record = self.build(
+            cls, None, representation,
+            entries_seen=len(items), entries_emitted=len(works),
+            work_ids=[w.id for w in works], **fields,
+        )
+        if isinstance(record, MalformedEntry):
+            raise ParseError(
+                f"the {cls.__name__.lower()} record is invalid: {record.message}",
+                input=self.page.name, parser=self.parser.name,
+            )
+        yield record
+        yield from items

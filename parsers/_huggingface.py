@@ -543,19 +543,9 @@ def listing_items(
     representation: Representation | None = None,
 ) -> Iterator[ParseItem]:
     """The Listing (first) and then its works and malformed entries, in page order."""
-    items = list(entries)
-    works = [w for w in items if isinstance(w, Work)]
-    listing = ctx.build(
-        Listing, None, representation,
-        title=title,
-        page_date=page_date,
-        query=query,
-        entries_seen=len(items),
-        entries_emitted=len(works),
-        work_ids=[w.id for w in works],
+    return ctx.page_items(
+        Listing, entries, representation, title=title, page_date=page_date, query=query
     )
-    yield listing
-    yield from items
 
 
 def json_page_date(props: Mapping[str, Any]) -> PublishedDate | None:

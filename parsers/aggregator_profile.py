@@ -142,15 +142,9 @@ class AggregatorProfileParser:
             raise ParseError("the page shows no researcher name", input=page.name,
                              parser=self.name)
 
-        works: list[Work] = []
-        bad: list[MalformedEntry] = []
         memo: dict[str, AuthorList | None] = {}  # this page's author lines, read once
-        for position, entry in enumerate(entries):
-            item = _build_work(ctx, position, entry, page, memo)
-            if isinstance(item, Work):
-                works.append(item)
-            else:
-                bad.append(item)
+        items = [_build_work(ctx, position, entry, page, memo)
+                 for position, entry in enumerate(entries)]
 
         works_count = header.works_count if header.works_count is not None else header.list_count
         warnings = list(header.warnings)
@@ -161,20 +155,13 @@ class AggregatorProfileParser:
                          "the site may list only part of the researcher's papers"),
             ))
         split = split_name(header.name)
-        profile = ctx.build(
-            Profile, None,
+        yield from ctx.page_items(
+            Profile, items,
             name=split.name, given=split.given, family=split.family,
             affiliation=header.affiliation,
             metrics=ProfileMetrics(h_index=header.h_index, works_count=works_count),
-            entries_seen=len(entries), entries_emitted=len(works),
-            work_ids=[w.id for w in works], warnings=warnings,
+            warnings=warnings,
         )
-        if not isinstance(profile, Profile):
-            raise ParseError(f"the profile record is invalid: {profile.message}",
-                             input=page.name, parser=self.name)
-        yield profile
-        yield from works
-        yield from bad
 
 
 def _read(lines: Sequence[str]) -> tuple[_Header, list[_Entry]]:

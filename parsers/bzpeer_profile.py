@@ -264,15 +264,8 @@ class BzpeerProfileParser:
             raise ParseError("the page shows no researcher name", input=page.name,
                              parser=self.name)
 
-        works: list[Work] = []
-        bad: list[MalformedEntry] = []
         memo: dict[str, AuthorList | None] = {}  # this page's author lines, read once
-        for position, block in enumerate(blocks):
-            item = _build_work(ctx, position, block, memo)
-            if isinstance(item, Work):
-                works.append(item)
-            else:
-                bad.append(item)
+        items = [_build_work(ctx, position, block, memo) for position, block in enumerate(blocks)]
 
         warnings = list(header.warnings)
         if header.items is not None and header.items > len(blocks):
@@ -284,21 +277,14 @@ class BzpeerProfileParser:
         if "works_count" not in metrics and header.items is not None:
             metrics["works_count"] = header.items
         split = split_name(header.name)
-        profile = ctx.build(
-            Profile, None,
+        yield from ctx.page_items(
+            Profile, items,
             name=split.name, given=split.given, family=split.family,
             headline=header.headline, affiliation=header.affiliation,
             claimed=header.claimed, open_to_collaborate=header.open_to_collaborate,
             metrics=ProfileMetrics.model_validate(metrics),
-            entries_seen=len(blocks), entries_emitted=len(works),
-            work_ids=[w.id for w in works], warnings=warnings,
+            warnings=warnings,
         )
-        if not isinstance(profile, Profile):
-            raise ParseError(f"the profile record is invalid: {profile.message}",
-                             input=page.name, parser=self.name)
-        yield profile
-        yield from works
-        yield from bad
 
 
 def _read(lines: Sequence[str]) -> tuple[_Header, list[_Block]]:
