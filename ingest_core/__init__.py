@@ -3,8 +3,10 @@
 The public API is re-exported here; modules whose names start with ``_`` are internal.
 """
 
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
 from ingest_core import errors
-from ingest_core._backfill import backfill
 from ingest_core._dates import parse_date, split_trailing_count
 from ingest_core._engine import ParseResult, build_page, parse_page
 from ingest_core._identifiers import (
@@ -17,8 +19,21 @@ from ingest_core._names import NameParts, name_key, split_name
 from ingest_core._registry import get_parser, installed_parsers
 from ingest_core.errors import IngestError
 from ingest_core.parser import Page, Parser, RecordContext, record_id
-from ingest_core.resolve import Resolution, ResolverConfig, resolve
-from ingest_core.store import Store
+
+if _TYPE_CHECKING:
+    from ingest_core._backfill import backfill
+    from ingest_core.resolve import Resolution, ResolverConfig, resolve
+    from ingest_core.store import Store
+
+# The store (SQLAlchemy), backfill and resolution (numpy) load on first use, so that
+# `parse_page` and the parser worker processes start in a fraction of the time.
+_LAZY = {
+    "Resolution": "ingest_core.resolve",
+    "ResolverConfig": "ingest_core.resolve",
+    "resolve": "ingest_core.resolve",
+    "Store": "ingest_core.store",
+    "backfill": "ingest_core._backfill",
+}
 
 __version__ = "0.1.0"
 
@@ -50,3 +65,18 @@ __all__ = [
     "split_name",
     "split_trailing_count",
 ]
+
+
+def __getattr__(name: str) -> _Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ingest_core' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
