@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import multiprocessing
 import os
 import shutil
 import signal
@@ -33,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +47,6 @@ import make_corpus  # noqa: E402
 
 INGEST = str(Path(sys.executable).with_name("ingest"))
 PG_BIN = Path("/usr/local/bin")
-CHUNK = 64
 
 
 # --- measuring a subprocess -----------------------------------------------------------------
@@ -173,32 +171,49 @@ def corpus(workdir: Path, n: int, seed: int) -> tuple[Path, Path]:
 
 
 def _bare_chunk(chunk: list[Any]) -> tuple[int, int]:
-    from ingest_core._outcome import process_chunk
+    from ingest_core.backends.local import _work
 
-    outcomes = process_chunk(chunk)
+    outcomes = _work(chunk, None, None, None)
     return len(outcomes), sum(len(o.records) for o in outcomes)
 
 
 def bare_parse(path: str, workers: int) -> dict[str, float]:
-    """Read and parse every page under ``path`` in a pool of ``workers``; nothing is stored."""
+    """Parse every page under ``path`` exactly as the backfill does, minus the store.
+
+    ``workers`` >= 1: the local engine's own pool (same start method, initializer, task
+    function and chunk size; files read in the workers), results counted and dropped.
+    ``workers`` == 0: one process reads and parses everything, no pool at all.
+    """
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
     from ingest_core._inputs import iter_inputs
+    from ingest_core.backends.base import batched
+    from ingest_core.backends.local import LocalBackend, _context, _init_worker
 
-    def chunks() -> Iterator[list[Any]]:
-        batch: list[Any] = []
-        for page in iter_inputs([path]):
-            batch.append((page, None))
-            if len(batch) >= CHUNK:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
+    engine = LocalBackend(max(workers, 1))
+    inputs = iter_inputs([path], defer_files=True)
     start = time.perf_counter()
     pages = records = 0
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for n, r in pool.imap(_bare_chunk, chunks(), chunksize=1):
-            pages += n
-            records += r
+    if workers == 0:
+        for chunk in batched(inputs, engine.chunk_size):
+            n, r = _bare_chunk(chunk)
+            pages, records = pages + n, records + r
+        return {"pages": pages, "records": records, "seconds": time.perf_counter() - start}
+    pending: set[Future[tuple[int, int]]] = set()
+
+    def drain(until: int) -> None:
+        nonlocal pages, records, pending
+        while len(pending) > until:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                n, r = future.result()
+                pages, records = pages + n, records + r
+
+    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker) as pool:
+        for chunk in batched(inputs, engine.chunk_size):
+            drain(engine.max_in_flight - 1)
+            pending.add(pool.submit(_bare_chunk, chunk))
+        drain(0)
     return {"pages": pages, "records": records, "seconds": time.perf_counter() - start}
 
 
@@ -274,6 +289,9 @@ class Row:
     rss: float
     rss_main: float
     bare_seconds: float
+    """The same pages parsed by the same pool (same workers), no store."""
+    single_seconds: float
+    """The same pages read and parsed in one process, no pool, no store."""
 
     def cells(self) -> list[str]:
         return [
@@ -282,11 +300,13 @@ class Row:
             f"{self.pages / self.seconds:,.0f}", f"{self.records / self.seconds:,.0f}",
             f"{self.quarantined:,}", f"{self.rss:.0f}", f"{self.rss_main:.0f}",
             f"{self.bare_seconds:.1f}", f"{self.seconds / self.bare_seconds:.2f}",
+            f"{self.single_seconds:.1f}", f"{self.seconds / self.single_seconds:.2f}",
         ]
 
 
 HEADER = ["pages", "input", "db", "workers", "wall s", "run s", "pages/s", "records/s",
-          "quarantined", "peak RSS MB", "main RSS MB", "bare secs", "backfill/bare"]
+          "quarantined", "peak RSS MB", "main RSS MB", "bare s", "backfill/bare",
+          "1-proc bare s", "backfill/1-proc"]
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:
@@ -304,6 +324,7 @@ def throughput(args: argparse.Namespace, workdir: Path, pg: ThrowawayPostgres | 
         for source, path in (("dir", pages_dir), ("warc", warc)):
             if source not in args.inputs:
                 continue
+            single, _ = measure_bare(path, 0)
             for workers in args.workers:
                 bare, _ = measure_bare(path, workers)
                 for db_kind in args.dbs:
@@ -319,7 +340,7 @@ def throughput(args: argparse.Namespace, workdir: Path, pg: ThrowawayPostgres | 
                     counts = store_counts(db)
                     row = Row(n, source, db_kind, workers, m.seconds, run_elapsed(db),
                               counts["records"], counts["quarantine"], m.peak_rss_mb,
-                              m.peak_main_mb, bare["seconds"])
+                              m.peak_main_mb, bare["seconds"], single["seconds"])
                     rows.append(row)
                     print("  " + " | ".join(row.cells()), flush=True)
     return rows
@@ -365,8 +386,12 @@ def summarize(rows: list[Row]) -> list[str]:
     notes = []
     overhead = [r.seconds / r.bare_seconds for r in rows]
     if overhead:
-        notes.append(f"store overhead (backfill/bare): {min(overhead):.2f} to {max(overhead):.2f}"
-                     f" (target <= 1.25)")
+        notes.append(f"store overhead (backfill run s / bare parse s, same pool and workers):"
+                     f" {min(overhead):.2f} to {max(overhead):.2f} (target <= 1.25)")
+    for r in rows:
+        if r.workers == 1:
+            notes.append(f"{r.db} {r.source} {r.pages:,} pages: 1-worker backfill / one-process"
+                         f" bare parse = {r.seconds / r.single_seconds:.2f}")
     for r2 in rows:
         if r2.workers != 2 or r2.db != "sqlite":
             continue
@@ -452,7 +477,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-backfill-"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"backfill benchmark: sizes {args.sizes}, workers {args.workers}, dbs {args.dbs}, "
-          f"inputs {args.inputs}; {os.cpu_count()} CPUs; workdir {workdir}", flush=True)
+          f"inputs {args.inputs}; {os.cpu_count()} CPUs; load average {os.getloadavg()};"
+          f" workdir {workdir}", flush=True)
     need_pg = "postgres" in args.dbs or (args.kill_pages and "postgres" in args.kill_dbs)
     with ThrowawayPostgres() if need_pg else contextlib.nullcontext() as pg:
         print("  " + " | ".join(HEADER), flush=True)
@@ -465,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
     for note in summarize(rows) + kills:
         print(note)
+    print(f"load average at the end: {os.getloadavg()}")
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

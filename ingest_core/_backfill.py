@@ -129,7 +129,8 @@ def backfill(
     plan = BackfillPlan(
         paths=given,
         glob=glob,
-        inputs=lambda: iter_inputs(given, glob, max_bytes),
+        # the local engine's workers read files themselves; other engines get the bytes
+        inputs=lambda: iter_inputs(given, glob, max_bytes, defer_files=engine == "local"),
         arguments={"command": "backfill", "paths": list(given), "glob": glob,
                    "as_of": str(as_of) if as_of else None, "parser": parser},
     )

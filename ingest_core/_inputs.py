@@ -29,6 +29,7 @@ import gzip
 import json
 import logging
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO, Literal
@@ -57,6 +58,9 @@ class ErrorInfo:
     hint: str = ""
     parser: str | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ErrorInfo, (self.type, self.code, self.message, self.hint, self.parser))
+
     @classmethod
     def of(cls, exc: IngestError) -> ErrorInfo:
         return cls(type(exc).__name__, exc.code, exc.message, exc.hint, exc.parser)
@@ -82,6 +86,10 @@ class SourceRef:
     offset: int | None = None
     url: str | None = None
     retrieved_at: dt.datetime | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # positional rebuild: a frozen slots dataclass otherwise unpickles field by field
+        return (SourceRef, (self.kind, self.location, self.offset, self.url, self.retrieved_at))
 
     @property
     def label(self) -> str:
@@ -117,13 +125,19 @@ class SourceRef:
 class PageInput:
     """A page to process: its bytes (or why they could not be read) and where it came from.
 
-    ``mtime`` is the file's modification time, the last resort for ``as_of``.
+    ``mtime`` is the file's modification time, the last resort for ``as_of``. A
+    ``deferred`` page is a file not read yet (``content`` is None): whoever processes it
+    reads it with :func:`load_page`, so a process pool ships a path, not the bytes.
     """
 
     source: SourceRef
     content: bytes | None
     mtime: dt.datetime | None = None
     error: ErrorInfo | None = field(default=None)
+    deferred: bool = False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PageInput, (self.source, self.content, self.mtime, self.error, self.deferred))
 
     @property
     def label(self) -> str:
@@ -156,12 +170,16 @@ def classify(path: str) -> SourceKind:
     return "file"
 
 
-def _wanted(name: str, relative: str, glob: str | None) -> bool:
-    if name.startswith("."):
+_EXCLUDED = re.compile("|".join(fnmatch.translate(p) for p in DEFAULT_EXCLUDES))
+
+
+def _wanted(name: str, full: str, top: str, glob: str | None) -> bool:
+    if name.startswith(".") or _EXCLUDED.match(name):
         return False
-    if any(fnmatch.fnmatch(name, pattern) for pattern in DEFAULT_EXCLUDES):
-        return False
-    return glob is None or fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(relative, glob)
+    if glob is None:
+        return True
+    relative = os.path.relpath(full, top).replace(os.sep, "/")
+    return fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(relative, glob)
 
 
 def discover(
@@ -181,8 +199,7 @@ def discover(
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 full = os.path.join(root, name)
-                relative = os.path.relpath(full, path).replace(os.sep, "/")
-                if _wanted(name, relative, glob):
+                if _wanted(name, full, path, glob):
                     yield InputFile(full, classify(full))
 
 
@@ -221,12 +238,31 @@ def read_file_page(path: str, max_bytes: int | None = None) -> PageInput:
     return PageInput(source=source, content=content, mtime=_mtime(stat))
 
 
-def read_inputs(item: InputFile, max_bytes: int | None = None) -> Iterator[PageInput]:
-    """The pages of one input file (one, or one per WARC record / ``.jsonl`` row); never raises."""
+def deferred_file_page(path: str) -> PageInput:
+    """A plain file as a page still to be read (by :func:`load_page`, in a worker)."""
+    return PageInput(source=SourceRef("file", path), content=None, deferred=True)
+
+
+def load_page(page: PageInput, max_bytes: int | None = None) -> PageInput:
+    """``page`` with its bytes: a deferred file is read now; any other page is returned as is."""
+    if page.deferred:
+        return read_file_page(page.source.location, max_bytes)
+    return page
+
+
+def read_inputs(
+    item: InputFile, max_bytes: int | None = None, *, defer_files: bool = False
+) -> Iterator[PageInput]:
+    """The pages of one input file (one, or one per WARC record / ``.jsonl`` row); never raises.
+
+    With ``defer_files`` a plain file is yielded unread (see :func:`deferred_file_page`).
+    """
     if item.kind == "warc":
         yield from read_warc(item.path, max_bytes)
     elif item.kind == "jsonl":
         yield from read_jsonl(item.path, max_bytes)
+    elif defer_files:
+        yield deferred_file_page(item.path)
     else:
         yield read_file_page(item.path, max_bytes)
 
@@ -235,10 +271,15 @@ def iter_inputs(
     paths: Iterable[str | os.PathLike[str]],
     glob: str | None = None,
     max_bytes: int | None = None,
+    *,
+    defer_files: bool = False,
 ) -> Iterator[PageInput]:
-    """Every page under ``paths``, streamed: :func:`discover` then :func:`read_inputs`."""
+    """Every page under ``paths``, streamed: :func:`discover` then :func:`read_inputs`.
+
+    ``defer_files``: leave plain files unread, for the worker that parses them to read.
+    """
     for item in discover(paths, glob):
-        yield from read_inputs(item, max_bytes)
+        yield from read_inputs(item, max_bytes, defer_files=defer_files)
 
 
 # --- JSON Lines page lists ------------------------------------------------------------
@@ -444,9 +485,11 @@ __all__ = [
     "PageInput",
     "SourceRef",
     "classify",
+    "deferred_file_page",
     "discover",
     "iter_inputs",
     "jsonl_row",
+    "load_page",
     "read_file_page",
     "read_inputs",
     "read_jsonl",

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from ingest_core._decode import max_bytes_default
 from ingest_core._engine import build_page, choose_parser, run_parser
-from ingest_core._inputs import ErrorInfo, PageInput, SourceRef
+from ingest_core._inputs import ErrorInfo, PageInput, SourceRef, load_page
 from ingest_core._registry import installed_parsers
 from ingest_core.errors import IngestError, ParserCrashed, UnreadableInput
 from ingest_core.parser import Parser
@@ -63,6 +63,13 @@ class PageOutcome:
     malformed: list[EntryProblem] = field(default_factory=list)
     error: ErrorInfo | None = None
     replaced: bool = False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # positional rebuild, cheaper than the slots dataclass's field-by-field state: every
+        # outcome crosses the process boundary once, in the writer's CPU budget
+        return (PageOutcome, (self.source, self.status, self.sha256, self.size, self.parser,
+                              self.parser_version, self.records, self.malformed, self.error,
+                              self.replaced))
 
     @property
     def label(self) -> str:
@@ -173,6 +180,7 @@ def process_page(
     Returns:
         A ``parsed`` or ``quarantined`` PageOutcome.
     """
+    page = load_page(page, max_bytes)
     if page.content is None:
         error = page.error or ErrorInfo.of(UnreadableInput("no content", input=page.label))
         return quarantined(page, error)
@@ -228,13 +236,48 @@ def process_chunk(
     ]
 
 
+CurrentLookup = Callable[[Sequence[str]], Collection[str]]
+"""Which of these sha256s the store already holds from the current parsers (skip them)."""
+
+
+def process_inputs(
+    pages: Sequence[PageInput],
+    as_of: dt.date | None = None,
+    parser: str | None = None,
+    max_bytes: int | None = None,
+    current: CurrentLookup | None = None,
+) -> list[PageOutcome]:
+    """Read, hash, skip and parse a chunk of inputs where they are processed (a worker).
+
+    Deferred files are read here, so only their paths crossed the process boundary. Pages
+    ``current`` reports as stored from the current parsers, and repeats of a page within
+    the chunk, come back ``unchanged`` without being parsed (one store lookup per chunk).
+    The writer checks again before writing, so a stale answer costs time, never correctness.
+    """
+    loaded = [load_page(p, max_bytes) for p in pages]
+    shas = [None if p.content is None else sha256_of(p.content) for p in loaded]
+    known = set(current([s for s in shas if s is not None])) if current is not None else set()
+    out: list[PageOutcome] = []
+    for page, sha in zip(loaded, shas, strict=True):
+        if sha is not None and sha in known:
+            out.append(unchanged(page, sha))
+            continue
+        if sha is not None:
+            known.add(sha)
+        out.append(process_page(page, as_of=as_of, parser=parser, max_bytes=max_bytes,
+                                sha256=sha))
+    return out
+
+
 __all__ = [
+    "CurrentLookup",
     "EntryProblem",
     "PageOutcome",
     "RecordRow",
     "Status",
     "effective_as_of",
     "process_chunk",
+    "process_inputs",
     "process_page",
     "quarantined",
     "sha256_of",

@@ -11,8 +11,15 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from ingest_core._inputs import SourceRef, discover, iter_inputs, jsonl_row, reread
-from ingest_core._outcome import PageOutcome, process_page
+from ingest_core._inputs import (
+    SourceRef,
+    discover,
+    iter_inputs,
+    jsonl_row,
+    load_page,
+    reread,
+)
+from ingest_core._outcome import PageOutcome, process_inputs, process_page
 from tests.conftest import FIXTURES
 
 PROFILE = FIXTURES / "aggregator_profile" / "001_02405de564735fae.txt"
@@ -122,3 +129,30 @@ def test_outcomes_are_plain_data(tmp_path: Path) -> None:
 def _write(path: Path, content: bytes) -> Path:
     path.write_bytes(content)
     return path
+
+
+def test_deferred_files_are_read_where_they_are_processed(tmp_path: Path) -> None:
+    (tmp_path / "p.txt").write_bytes(PROFILE.read_bytes())
+    (tmp_path / "big.txt").write_bytes(b"x" * 100)
+    deferred = list(iter_inputs([tmp_path], max_bytes=50, defer_files=True))
+    assert [(Path(p.label).name, p.content, p.deferred) for p in deferred] == [
+        ("big.txt", None, True), ("p.txt", None, True)]
+    shipped = pickle.loads(pickle.dumps(deferred))  # what crosses to a worker: paths only
+    assert len(pickle.dumps(deferred)) < 1000 and shipped == deferred
+    too_big, page = load_page(shipped[0], max_bytes=50), load_page(shipped[1])
+    assert too_big.error is not None and too_big.error.code == "page_too_large"
+    assert page.content == PROFILE.read_bytes() and page.mtime is not None
+    eager = [process_page(p) for p in iter_inputs([tmp_path / "p.txt"])]
+    assert [process_page(p) for p in shipped[1:]] == eager
+
+
+def test_process_inputs_skips_what_the_store_holds_and_repeats(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_bytes(PROFILE.read_bytes())
+    pages = list(iter_inputs([tmp_path], defer_files=True))
+    fresh = process_inputs(pages, current=lambda shas: set())
+    assert [o.status for o in fresh] == ["parsed", "unchanged"]
+    stored = {fresh[0].sha256}
+    again = process_inputs(pages, current=lambda shas: stored & set(shas))
+    assert [o.status for o in again] == ["unchanged", "unchanged"]
+    assert again[0].sha256 == fresh[0].sha256 and again[0].size == len(PROFILE.read_bytes())

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, final
 
+from sqlalchemy import event
+
 from ingest_core._inputs import PageInput
 from ingest_core._outcome import PageOutcome, process_page, sha256_of, unchanged
 from ingest_core.store import Store
@@ -36,7 +38,7 @@ class BackfillOptions:
     parser: str | None = None
     """Force one parser instead of detecting one per page."""
     max_bytes: int | None = None
-    batch_size: int = 250
+    batch_size: int = 1000
     """Page outcomes per write transaction (also the triage lookup size)."""
     flush_seconds: float = 2.0
     """Write a partial batch after this long, so a slow stream still commits."""
@@ -199,9 +201,82 @@ class BackfillContext:
             if o.sha256 is not None and o.status != "unchanged":
                 o.replaced = self._claimed.pop(o.sha256, o.replaced)
 
+    def reconcile(self, batch: Sequence[PageOutcome]) -> None:
+        """Check a batch against the store just before it is written (the writer's word).
+
+        Engines that parse without a claim (workers that read and hash the pages
+        themselves) may hand over a page this run already wrote, or one repeated within the
+        batch: those become ``unchanged``. A page the store held from an earlier run is
+        flagged ``replaced``. One indexed lookup per batch; the writer is the only writer,
+        so the answer holds until the batch is written.
+        """
+        fresh = [o for o in batch if o.status != "unchanged" and o.sha256 is not None]
+        if not fresh:
+            return
+        states = self.store.page_states(o.sha256 for o in fresh if o.sha256 is not None)
+        seen: set[str] = set()
+        for o in fresh:
+            sha = o.sha256
+            assert sha is not None
+            state = states.get(sha)
+            if sha in seen or (state is not None and self.run_id is not None
+                               and state.run_id == self.run_id):
+                o.status, o.records, o.malformed, o.error = "unchanged", [], [], None
+                o.parser = o.parser_version = None
+                continue
+            seen.add(sha)
+            o.replaced = o.replaced or state is not None
+
+    def current_lookup(self) -> CurrentPages | None:
+        """A picklable lookup of pages stored from the current parsers, for workers to skip
+        them before parsing (None with ``force``, or when workers cannot reach the store)."""
+        if self.options.force or not self.store.shareable:
+            return None
+        return CurrentPages(self.store.engine.url.render_as_string(hide_password=False),
+                            self.versions, self.fingerprint)
+
     @property
     def in_flight(self) -> int:
         return len(self._claimed)
+
+
+def _reader_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """A worker's lookups read one index: a small page cache keeps each worker's memory
+    flat however large the store grows, and the connection can only read."""
+    dbapi_connection.execute("PRAGMA cache_size=-4096")
+    dbapi_connection.execute("PRAGMA query_only=ON")
+
+
+class CurrentPages:
+    """Which sha256s the store holds from the current parsers; opens its own read-only
+    connection on first use (in a worker process), so it pickles as a URL."""
+
+    def __init__(self, url: str, versions: Mapping[str, str], fingerprint: str) -> None:
+        self.url = url
+        self.versions = dict(versions)
+        self.fingerprint = fingerprint
+        self._store: Store | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"url": self.url, "versions": self.versions, "fingerprint": self.fingerprint}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _store=None)
+
+    def __call__(self, shas: Sequence[str]) -> set[str]:
+        if not shas:
+            return set()
+        if self._store is None:
+            self._store = Store(self.url, migrate=False)
+            if self._store.dialect == "sqlite":
+                event.listen(self._store.engine, "connect", _reader_pragmas)
+        states = self._store.page_states(shas)
+        return {sha for sha, st in states.items() if st.is_current(self.versions, self.fingerprint)}
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
 
 @dataclass(frozen=True)
@@ -278,6 +353,7 @@ class Backend(ABC):
     @final
     def _write(self, batch: list[PageOutcome], ctx: BackfillContext, summary: RunSummary) -> None:
         ctx.settle(batch)
+        ctx.reconcile(batch)
         ctx.store.write_outcomes(batch, fingerprint=ctx.fingerprint, run_id=ctx.run_id)
         for outcome in batch:
             summary.add(outcome)
@@ -337,6 +413,7 @@ __all__ = [
     "BackfillContext",
     "BackfillOptions",
     "BackfillPlan",
+    "CurrentPages",
     "OnError",
     "Progress",
     "RunSummary",

@@ -1,7 +1,9 @@
 """The local engine: parse in a process pool on this machine, write from the parent.
 
-The parent streams inputs, triages them against the store, and keeps a bounded number of
-chunks in flight, so memory stays flat however long the input. A worker that dies (a
+The parent walks the inputs and keeps a bounded number of chunks in flight, so memory
+stays flat however long the input; workers read the files, hash them, skip pages the store
+already holds (a read-only lookup) and parse the rest; the parent checks each batch once
+more and writes it (``Backend._write``). A worker that dies (a
 segfault, ``os._exit``) breaks the whole pool: the pages that were in flight are then
 re-run one at a time in a fresh single-worker pool, the page that kills it again is
 quarantined as ``ParserCrashed``, and the run goes on with a new pool.
@@ -10,6 +12,7 @@ quarantined as ``ParserCrashed``, and the run goes on with a new pool.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import multiprocessing
 import os
@@ -19,18 +22,22 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import ClassVar
 
-from ingest_core._inputs import PageInput
-from ingest_core._outcome import PageOutcome, process_chunk, quarantined
-from ingest_core.backends.base import Backend, BackfillContext, batched
+from ingest_core._inputs import PageInput, load_page
+from ingest_core._outcome import PageOutcome, process_inputs, quarantined, sha256_of
+from ingest_core.backends.base import Backend, BackfillContext, CurrentPages, batched
 from ingest_core.errors import ParserCrashed
 
 log = logging.getLogger("ingest_core.backfill.local")
 
-Chunk = list[tuple[PageInput, str]]
+Chunk = list[PageInput]
+
+_current: CurrentPages | None = None
+"""This worker's lookup of pages already stored (set by the pool initializer)."""
 
 
-def _init_worker() -> None:
-    """Leave Ctrl-C to the parent, die with it, and load the parsers once."""
+def _init_worker(current: CurrentPages | None = None) -> None:
+    """Leave Ctrl-C to the parent, die with it, load the parsers once, keep the lookup."""
+    global _current  # noqa: PLW0603 - one per worker process, set once
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(Exception):  # Linux only: follow the parent if it is killed
         import ctypes
@@ -40,6 +47,14 @@ def _init_worker() -> None:
     from ingest_core._registry import installed_parsers
 
     installed_parsers()
+    _current = current
+
+
+def _work(
+    chunk: Chunk, as_of: dt.date | None, parser: str | None, max_bytes: int | None
+) -> list[PageOutcome]:
+    """One task in a worker: read, hash, skip what is stored, parse the rest."""
+    return process_inputs(chunk, as_of, parser, max_bytes, _current)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -55,25 +70,32 @@ def _context() -> multiprocessing.context.BaseContext:
 class LocalBackend(Backend):
     """Parse in ``workers`` processes (default: every core); ``workers=0`` parses in-process.
 
+    The parent only walks the inputs and writes: a worker gets file *paths* (archive and
+    page-list rows travel with their bytes), reads and hashes the pages itself, asks the
+    store (read-only) which are already there, and parses the rest, so the parent's share
+    of the CPU stays small and the workers scale.
+
     Args:
         workers: pool size; 0 runs in this process (for debugging: a crash is not contained).
         chunk_size: pages per task sent to a worker (fewer round trips).
-        in_flight: chunks queued per worker; bounds memory.
+        in_flight: chunks queued per worker, enough to keep workers busy while the parent
+            writes a batch; bounds memory.
     """
 
     name: ClassVar[str] = "local"
 
     def __init__(
-        self, workers: int | None = None, *, chunk_size: int = 8, in_flight: int = 4
+        self, workers: int | None = None, *, chunk_size: int = 64, in_flight: int = 8
     ) -> None:
         super().__init__((os.cpu_count() or 1) if workers is None else workers)
         self.chunk_size = max(1, chunk_size)
         self.max_in_flight = max(1, self.workers) * max(1, in_flight)
         self._pool: ProcessPoolExecutor | None = None
+        self._current: CurrentPages | None = None
 
     def _new_pool(self, workers: int | None = None) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=workers or self.workers, mp_context=_context(),
-                                   initializer=_init_worker)
+                                   initializer=_init_worker, initargs=(self._current,))
 
     def close(self) -> None:
         if self._pool is not None:
@@ -82,26 +104,26 @@ class LocalBackend(Backend):
 
     def outcomes(self, inputs: Iterator[PageInput], ctx: BackfillContext) -> Iterator[PageOutcome]:
         opts = ctx.options
+        self._current = ctx.current_lookup()
         if self.workers == 0:
-            for block in batched(inputs, opts.batch_size):
-                todo, decided = ctx.triage(block)
-                yield from decided
-                yield from process_chunk(todo, opts.as_of, opts.parser, opts.max_bytes)
+            try:
+                for block in batched(inputs, self.chunk_size):
+                    yield from process_inputs(block, opts.as_of, opts.parser, opts.max_bytes,
+                                              self._current)
+            finally:
+                if self._current is not None:
+                    self._current.close()
             return
         pending: dict[Future[list[PageOutcome]], Chunk] = {}
         try:
-            for block in batched(inputs, opts.batch_size):
-                todo, decided = ctx.triage(block)
-                yield from decided
-                for start in range(0, len(todo), self.chunk_size):
-                    while len(pending) >= self.max_in_flight:
-                        yield from self._collect(pending, ctx)
-                    chunk = todo[start : start + self.chunk_size]
-                    future = self._submit(chunk, ctx)
-                    if future is None:  # the pool broke between two results
-                        yield from self._recover(pending, [chunk], ctx)
-                    else:
-                        pending[future] = chunk
+            for chunk in batched(inputs, self.chunk_size):
+                while len(pending) >= self.max_in_flight:
+                    yield from self._collect(pending, ctx)
+                future = self._submit(chunk, ctx)
+                if future is None:  # the pool broke between two results
+                    yield from self._recover(pending, [chunk], ctx)
+                else:
+                    pending[future] = chunk
             while pending:
                 yield from self._collect(pending, ctx)
         finally:
@@ -114,7 +136,7 @@ class LocalBackend(Backend):
             self._pool = self._new_pool()
         opts = ctx.options
         try:
-            return self._pool.submit(process_chunk, chunk, opts.as_of, opts.parser, opts.max_bytes)
+            return self._pool.submit(_work, chunk, opts.as_of, opts.parser, opts.max_bytes)
         except BrokenProcessPool:
             return None
 
@@ -157,12 +179,11 @@ class LocalBackend(Backend):
         opts = ctx.options
         pool: ProcessPoolExecutor | None = None
         try:
-            for page, sha in suspects:
+            for page in suspects:
                 if pool is None:
                     pool = self._new_pool(1)
                 try:
-                    future = pool.submit(process_chunk, [(page, sha)], opts.as_of, opts.parser,
-                                         opts.max_bytes)
+                    future = pool.submit(_work, [page], opts.as_of, opts.parser, opts.max_bytes)
                     yield from future.result()
                 except BrokenProcessPool:
                     pool.shutdown(wait=False, cancel_futures=True)
@@ -171,7 +192,10 @@ class LocalBackend(Backend):
                     crash = ParserCrashed(
                         "the worker process died while parsing this page (a crash in native "
                         "code, os._exit or the out-of-memory killer)", input=page.label)
-                    yield quarantined(page, crash, sha256=sha, size=len(page.content or b""))
+                    loaded = load_page(page, opts.max_bytes)  # keyed by its bytes, as parsed
+                    content = loaded.content
+                    yield quarantined(loaded, crash, size=len(content or b""),
+                                      sha256=None if content is None else sha256_of(content))
         finally:
             if pool is not None:
                 pool.shutdown(wait=True)

@@ -48,6 +48,13 @@ DEFAULT_URL = "sqlite:///ingest.db"
 CHUNK = 500
 """Rows per IN (...) list, well under every database's parameter limit."""
 T = TypeVar("T")
+SQLITE_PRAGMAS = (
+    "journal_mode=WAL",
+    "synchronous=NORMAL",  # WAL: a commit survives a crash of the process, not of the OS
+    "cache_size=-65536",  # 64 MiB of page cache: a batch's index pages stay in memory
+    "wal_autocheckpoint=16384",  # checkpoint every ~64 MiB of WAL, not every 4 MiB
+    "journal_size_limit=67108864",  # and truncate the WAL back to 64 MiB after one
+)
 
 
 def _utcnow() -> dt.datetime:
@@ -152,6 +159,8 @@ class PageState:
     parser: str | None
     parser_version: str | None
     fingerprint: str
+    run_id: int | None = None
+    """The run that last wrote the page."""
 
     def is_current(self, versions: Mapping[str, str], fingerprint: str) -> bool:
         """True when re-parsing could not change anything: same parser version (parsed
@@ -203,9 +212,14 @@ class Store:
         except ArgumentError as exc:
             raise StorageError(f"not a database URL ({exc})", input=raw) from exc
         self.url = parsed.render_as_string(hide_password=True)
+        self._sql_cache: dict[tuple[Any, ...], str] = {}
         with self._errors("open the database"):
             self.engine: Engine = self._create_engine(parsed.render_as_string(hide_password=False))
             self.dialect = self.engine.dialect.name
+            self._fast = self.dialect == "sqlite" or (
+                self.dialect == "postgresql" and self.engine.dialect.driver == "psycopg")
+            processor = m.pages.c.last_seen.type.bind_processor(self.engine.dialect)
+            self._sqlite_datetime: Callable[[dt.datetime], Any] = processor or (lambda v: v)
             if migrate:
                 self._migrate()
 
@@ -220,8 +234,8 @@ class Store:
             @event.listens_for(engine, "connect")
             def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
                 cursor = dbapi_connection.cursor()
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
+                for pragma in SQLITE_PRAGMAS:
+                    cursor.execute(f"PRAGMA {pragma}")
                 cursor.close()
 
             return engine
@@ -255,6 +269,13 @@ class Store:
         except OSError as exc:
             raise StorageError(f"could not {action}: {exc}", input=self.url) from exc
 
+    @property
+    def shareable(self) -> bool:
+        """True when other processes can open this database by its URL (not in-memory)."""
+        database = self.engine.url.database
+        return self.dialect != "sqlite" or bool(database and database != ":memory:"
+                                                and "mode=memory" not in str(self.engine.url))
+
     def close(self) -> None:
         """Release the connections."""
         self.engine.dispose()
@@ -276,22 +297,23 @@ class Store:
         table: Table,
         rows: list[dict[str, Any]],
         key: str,
-        updates: Callable[[Any], dict[str, Any]],
+        refresh: Sequence[str],
     ) -> None:
-        """INSERT ... ON CONFLICT (key) DO UPDATE, in the dialect's own syntax."""
+        """INSERT ... ON CONFLICT (key) DO UPDATE SET ``refresh`` columns (and ``attempts``
+        counted up, where the table has it), in the dialect's own syntax."""
         if not rows:
             return
-        if self.dialect in ("sqlite", "postgresql"):
-            from sqlalchemy.dialects import postgresql, sqlite
+        if self._fast:
+            self._execute_many(conn, table, rows, key, refresh)
+            return
+        if self.dialect == "postgresql":  # another driver than psycopg 3
+            from sqlalchemy.dialects import postgresql
 
-            if self.dialect == "sqlite":
-                lite = sqlite.insert(table)
-                conn.execute(lite.on_conflict_do_update(index_elements=[key],
-                                                        set_=updates(lite.excluded)), rows)
-            else:
-                pg = postgresql.insert(table)
-                conn.execute(pg.on_conflict_do_update(index_elements=[key],
-                                                      set_=updates(pg.excluded)), rows)
+            pg = postgresql.insert(table)
+            values: dict[str, Any] = {c: pg.excluded[c] for c in refresh}
+            if "attempts" in table.c:
+                values["attempts"] = table.c.attempts + 1
+            conn.execute(pg.on_conflict_do_update(index_elements=[key], set_=values), rows)
             return
         column = table.c[key]
         existing = {
@@ -308,6 +330,55 @@ class Store:
                     values["attempts"] = table.c.attempts + 1
                 conn.execute(update(table).where(column == row[key]).values(**values))
 
+    def _insert(self, conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Plain INSERT of many rows."""
+        if not rows:
+            return
+        if self._fast:
+            self._execute_many(conn, table, rows, None, ())
+        else:
+            conn.execute(insert(table), rows)
+
+    def _execute_many(
+        self,
+        conn: Connection,
+        table: Table,
+        rows: list[dict[str, Any]],
+        key: str | None,
+        refresh: Sequence[str],
+    ) -> None:
+        """The hot path (SQLite, PostgreSQL): one cached SQL text, ``executemany`` over tuples.
+
+        SQLAlchemy's per-row parameter processing costs more than SQLite's own insert, and
+        it is the single writer's CPU that bounds how far the workers scale. The rows hold
+        values the driver takes as they are (on SQLite timestamps already in SQLAlchemy's
+        text form, see :meth:`_stamp`), so what is stored reads back through SQLAlchemy
+        unchanged. psycopg 3 pipelines an ``executemany``: one round trip per batch.
+        """
+        columns = tuple(rows[0])
+        cache_key = (table.name, columns, key, tuple(refresh))
+        sql = self._sql_cache.get(cache_key)
+        if sql is None:
+            quote = self.engine.dialect.identifier_preparer.quote
+            names = ", ".join(quote(c) for c in columns)
+            mark = "?" if self.dialect == "sqlite" else "%s"
+            sql = (f"INSERT INTO {quote(table.name)} ({names}) "
+                   f"VALUES ({', '.join(mark for _ in columns)})")
+            if key is not None:
+                sets = [f"{quote(c)} = excluded.{quote(c)}" for c in refresh]
+                if "attempts" in table.c:
+                    sets.append(f"attempts = {quote(table.name)}.attempts + 1")
+                sql += f" ON CONFLICT ({quote(key)}) DO UPDATE SET {', '.join(sets)}"
+            self._sql_cache[cache_key] = sql
+        conn.exec_driver_sql(sql, [tuple(r.values()) for r in rows])
+
+    def _stamp(self, value: dt.datetime | None) -> Any:
+        """A timestamp as the write path stores it: SQLite takes SQLAlchemy's text form
+        (what its DateTime type would write), other databases the datetime itself."""
+        if value is None or self.dialect != "sqlite":
+            return value
+        return self._sqlite_datetime(value)
+
     # --- reading page states -----------------------------------------------------------
 
     def page_states(self, shas: Iterable[str]) -> dict[str, PageState]:
@@ -318,10 +389,10 @@ class Store:
         with self._errors("read page states"), self.engine.connect() as conn:
             for chunk in _chunks(wanted):
                 query = select(t.c.sha256, t.c.status, t.c.parser, t.c.parser_version,
-                               t.c.fingerprint).where(t.c.sha256.in_(chunk))
+                               t.c.fingerprint, t.c.run_id).where(t.c.sha256.in_(chunk))
                 for row in conn.execute(query):
                     found[row.sha256] = PageState(row.status, row.parser, row.parser_version,
-                                                  row.fingerprint)
+                                                  row.fingerprint, row.run_id)
         return found
 
     # --- writing outcomes ----------------------------------------------------------------
@@ -340,6 +411,7 @@ class Store:
         if not outcomes:
             return
         now = _utcnow()
+        stamp = self._stamp(now)
         pages: dict[str, dict[str, Any]] = {}
         touched: set[str] = set()
         sources: dict[str, dict[str, Any]] = {}
@@ -352,8 +424,9 @@ class Store:
                 sid = source_id(o.sha256, src)
                 sources[sid] = {
                     "id": sid, "sha256": o.sha256, "kind": src.kind, "location": src.location,
-                    "offset": src.offset, "url": src.url, "retrieved_at": src.retrieved_at,
-                    "first_seen": now, "last_seen": now,
+                    "offset": src.offset, "url": src.url,
+                    "retrieved_at": self._stamp(src.retrieved_at),
+                    "first_seen": stamp, "last_seen": stamp,
                 }
                 cleared.add(page_quarantine_id(None, src))
             if o.status == "unchanged":
@@ -368,7 +441,7 @@ class Store:
                     "parser": o.parser, "parser_version": o.parser_version,
                     "fingerprint": fingerprint,
                     "error_code": o.error.code if o.error else None,
-                    "record_count": len(o.records), "first_seen": now, "last_seen": now,
+                    "record_count": len(o.records), "first_seen": stamp, "last_seen": stamp,
                     "run_id": run_id,
                 }
             if o.status == "parsed" and o.sha256 is not None:
@@ -382,12 +455,12 @@ class Store:
                 for e in o.malformed:
                     qid = entry_quarantine_id(o.sha256, e.parser, e.position)
                     quarantine[qid] = self._quarantine_row(
-                        qid, "entry", o, now, run_id, error_type="MalformedEntry",
+                        qid, "entry", o, stamp, run_id, error_type="MalformedEntry",
                         error_code=e.code, message=e.message, parser=e.parser, position=e.position)
             elif o.error is not None:
                 qid = page_quarantine_id(o.sha256, src)
                 quarantine[qid] = self._quarantine_row(
-                    qid, "page", o, now, run_id, error_type=o.error.type,
+                    qid, "page", o, stamp, run_id, error_type=o.error.type,
                     error_code=o.error.code, message=o.error.message, parser=o.parser,
                     position=None)
         with self._errors("write a batch of pages"), self.engine.begin() as conn:
@@ -395,7 +468,7 @@ class Store:
 
     @staticmethod
     def _quarantine_row(
-        qid: str, stage: str, o: PageOutcome, now: dt.datetime, run_id: int | None, *,
+        qid: str, stage: str, o: PageOutcome, now: Any, run_id: int | None, *,
         error_type: str, error_code: str, message: str, parser: str | None,
         position: int | None,
     ) -> dict[str, Any]:
@@ -428,22 +501,17 @@ class Store:
         stale = sorted(cleared - quarantine.keys())
         for chunk in _chunks(stale):
             conn.execute(delete(m.quarantine).where(m.quarantine.c.id.in_(chunk)))
-        self._upsert(conn, m.pages, list(pages.values()), "sha256", lambda new: {
-            c: new[c] for c in ("size", "status", "parser", "parser_version", "fingerprint",
-                                "error_code", "record_count", "last_seen", "run_id")})
+        self._upsert(conn, m.pages, list(pages.values()), "sha256", (
+            "size", "status", "parser", "parser_version", "fingerprint", "error_code",
+            "record_count", "last_seen", "run_id"))
         for chunk in _chunks(sorted(touched - pages.keys())):
             conn.execute(update(m.pages).where(m.pages.c.sha256.in_(chunk)).values(last_seen=now))
-        self._upsert(conn, m.page_sources, list(sources.values()), "id", lambda new: {
-            c: new[c] for c in ("url", "retrieved_at", "last_seen")})
-        if records:
-            conn.execute(insert(m.records), list(records.values()))
-        q = m.quarantine
-        self._upsert(conn, q, list(quarantine.values()), "id", lambda new: {
-            **{c: new[c] for c in ("input", "source_kind", "location", "offset", "url",
-                                   "error_type", "error_code", "message", "parser",
-                                   "parser_version", "last_seen", "run_id")},
-            "attempts": q.c.attempts + 1,
-        })
+        self._upsert(conn, m.page_sources, list(sources.values()), "id",
+                     ("url", "retrieved_at", "last_seen"))
+        self._insert(conn, m.records, list(records.values()))
+        self._upsert(conn, m.quarantine, list(quarantine.values()), "id", (
+            "input", "source_kind", "location", "offset", "url", "error_type", "error_code",
+            "message", "parser", "parser_version", "last_seen", "run_id"))
 
     # --- the library door ---------------------------------------------------------------
 
