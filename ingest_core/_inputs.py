@@ -379,8 +379,16 @@ def _warc_page(record: Any, path: str, offset: int, limit: int) -> PageInput:
     return PageInput(source=source, content=content)
 
 
-def read_warc(path: str, max_bytes: int | None = None) -> Iterator[PageInput]:
+def read_warc(
+    path: str, max_bytes: int | None = None, *, start: int = 0, count: int | None = None
+) -> Iterator[PageInput]:
     """The response/resource records of a WARC or WARC.gz archive (``offset`` = record offset).
+
+    Args:
+        path: the archive.
+        max_bytes: size cap per page.
+        start: byte offset of a record boundary to start from (a Spark slice); 0 is the start.
+        count: read at most this many records (of any type) from ``start``; None reads to the end.
 
     A corrupt record ends the archive (nothing after it can be located) and is reported
     as an UnreadableInput at its offset.
@@ -391,12 +399,15 @@ def read_warc(path: str, max_bytes: int | None = None) -> Iterator[PageInput]:
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed in finally below
     except OSError as exc:
-        yield _unreadable(SourceRef("warc", path, 0), f"cannot read the archive ({exc.strerror})")
+        yield _unreadable(
+            SourceRef("warc", path, start), f"cannot read the archive ({exc.strerror})"
+        )
         return
-    offset = 0
+    offset, done = start, 0
     try:
-        records = ArchiveIterator(fh, no_record_parse=False)
-        while True:
+        fh.seek(start)
+        records = ArchiveIterator(fh)
+        while count is None or done < count:
             try:
                 record = next(records)
             except StopIteration:
@@ -407,7 +418,9 @@ def read_warc(path: str, max_bytes: int | None = None) -> Iterator[PageInput]:
                     f"WARC record after offset {offset} is corrupt ({type(exc).__name__}: {exc})",
                 )
                 return
-            # get_record_offset() reads the record to its end, so the content is read first
+            done += 1
+            # get_record_offset() reads the record to its end, so the content is read first;
+            # it counts from the file's start (warcio takes fh.tell() when it begins).
             try:
                 if record.rec_type not in PAGE_RECORD_TYPES:
                     offset = records.get_record_offset()
@@ -420,15 +433,9 @@ def read_warc(path: str, max_bytes: int | None = None) -> Iterator[PageInput]:
                     f"WARC record after offset {offset} is corrupt ({type(exc).__name__}: {exc})",
                 )
                 return
-            page = PageInput(
-                source=replace(page.source, offset=offset), content=page.content, error=page.error
-            )
-            yield page
+            yield replace(page, source=replace(page.source, offset=offset))
     finally:
         fh.close()
-
-
-# --- re-reading one source (quarantine retry) ------------------------------------------
 
 
 def reread(source: SourceRef, max_bytes: int | None = None) -> PageInput:

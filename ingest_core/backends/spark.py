@@ -32,15 +32,13 @@ import sys
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ingest_core._inputs import (
     InputFile,
     PageInput,
     SourceRef,
-    _unreadable,
-    _warc_page,
     discover,
     read_file_page,
     read_jsonl,
@@ -200,51 +198,9 @@ def read_warc_slice(
     path: str, start: int, count: int | None, max_bytes: int | None = None
 ) -> Iterator[PageInput]:
     """Up to ``count`` WARC records from byte ``start`` (a record boundary), as page inputs."""
-    from warcio.archiveiterator import ArchiveIterator
+    from ingest_core._inputs import read_warc
 
-    from ingest_core._decode import max_bytes_default
-    from ingest_core._inputs import PAGE_RECORD_TYPES
-
-    limit = max_bytes_default() if max_bytes is None else max_bytes
-    try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed in finally below
-    except OSError as exc:
-        yield _unreadable(SourceRef("warc", path, start),
-                          f"cannot read the archive ({exc.strerror})")
-        return
-    offset, done = start, 0
-    try:
-        fh.seek(start)
-        records = ArchiveIterator(fh)
-        while count is None or done < count:
-            try:
-                record = next(records)
-            except StopIteration:
-                return
-            except Exception as exc:  # warcio raises assorted errors on damaged input
-                yield _unreadable(
-                    SourceRef("warc", path, offset),
-                    f"WARC record after offset {offset} is corrupt ({type(exc).__name__}: {exc})",
-                )
-                return
-            done += 1
-            # get_record_offset() reads the record to its end, so the content is read first;
-            # it counts from the file's start (warcio takes fh.tell() when it begins).
-            try:
-                if record.rec_type not in PAGE_RECORD_TYPES:
-                    offset = records.get_record_offset()
-                    continue
-                page = _warc_page(record, path, -1, limit)
-                offset = records.get_record_offset()
-            except Exception as exc:
-                yield _unreadable(
-                    SourceRef("warc", path, offset),
-                    f"WARC record after offset {offset} is corrupt ({type(exc).__name__}: {exc})",
-                )
-                return
-            yield replace(page, source=replace(page.source, offset=offset))
-    finally:
-        fh.close()
+    return read_warc(path, max_bytes, start=start, count=count)
 
 
 Ordered = tuple[tuple[int, int], PageOutcome]
