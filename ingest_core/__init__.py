@@ -20,17 +20,16 @@ from ingest_core._registry import get_parser, installed_parsers
 from ingest_core.errors import IngestError
 from ingest_core.parser import Page, Parser, RecordContext, record_id
 
+# Imported eagerly: the subpackage `ingest_core.resolve` would otherwise shadow the function.
+from ingest_core.resolve import Resolution, ResolverConfig, resolve
+
 if _TYPE_CHECKING:
     from ingest_core._backfill import backfill
-    from ingest_core.resolve import Resolution, ResolverConfig, resolve
     from ingest_core.store import Store
 
-# The store (SQLAlchemy), backfill and resolution (numpy) load on first use, so that
-# `parse_page` and the parser worker processes start in a fraction of the time.
+# The store and backfill (SQLAlchemy) load on first use, so that `parse_page` and the
+# parser worker processes start faster.
 _LAZY = {
-    "Resolution": "ingest_core.resolve",
-    "ResolverConfig": "ingest_core.resolve",
-    "resolve": "ingest_core.resolve",
     "Store": "ingest_core.store",
     "backfill": "ingest_core._backfill",
 }

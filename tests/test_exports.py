@@ -48,15 +48,17 @@ def test_errors_survive_pickling_for_process_pools() -> None:
     assert reg.parser == "x"
 
 
-def test_parsing_does_not_import_the_store_or_the_resolver() -> None:
+def test_parsing_does_not_import_the_store() -> None:
     import subprocess
     import sys
 
     code = (
         "import sys, ingest_core\n"
         "ingest_core.parse_page('Daily Papers\\nFeb 13\\nT\\nAbstract.', as_of='2026-02-13')\n"
-        "heavy = [m for m in ('sqlalchemy', 'numpy', 'pyspark') if m in sys.modules]\n"
+        "heavy = [m for m in ('sqlalchemy', 'pyspark') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
         "assert ingest_core.Store.__name__ == 'Store'\n"
+        "import ingest_core.resolve\n"
+        "assert callable(ingest_core.resolve), 'the subpackage shadows resolve()'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
