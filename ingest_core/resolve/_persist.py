@@ -121,70 +121,54 @@ class _Index:
         for key, rid in pending:
             self.pending[key].add(rid)
 
+    def _pairs(
+        self, key: sa.Column[str], value: sa.Column[str], values: Iterable[str]
+    ) -> Iterator[tuple[str, str]]:
+        """``(key, value)`` rows whose ``key`` is one of ``values``, read in chunks."""
+        for part in _chunks(values):
+            rows = self.conn.execute(sa.select(key, value).where(key.in_(part)))
+            for k, v in rows:  # noqa: UP028 - unpack Rows into the plain tuples callers expect
+                yield k, v
+
+    def _grouped(
+        self, key: sa.Column[str], value: sa.Column[str], values: Iterable[str]
+    ) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for k, v in self._pairs(key, value, values):
+            out[k].add(v)
+        return out
+
     def holders(self, keys: Iterable[str]) -> dict[str, set[str]]:
         """Record ids indexed under each key."""
-        out: dict[str, set[str]] = defaultdict(set)
         keys = set(keys)
+        out = self._grouped(ENTITY_KEYS.c.key, ENTITY_KEYS.c.record_id, keys)
         for key in keys & self.pending.keys():
             out[key] |= self.pending[key]
-        for part in _chunks(keys):
-            q = sa.select(ENTITY_KEYS.c.key, ENTITY_KEYS.c.record_id).where(
-                ENTITY_KEYS.c.key.in_(part))
-            for key, rid in self.conn.execute(q):
-                out[key].add(rid)
         return out
 
     def keys_of(self, ids: Iterable[str]) -> dict[str, set[str]]:
         """The keys each record id is indexed under."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for part in _chunks(ids):
-            q = sa.select(ENTITY_KEYS.c.record_id, ENTITY_KEYS.c.key).where(
-                ENTITY_KEYS.c.record_id.in_(part))
-            for rid, key in self.conn.execute(q):
-                out[rid].add(key)
-        return out
+        return self._grouped(ENTITY_KEYS.c.record_id, ENTITY_KEYS.c.key, ids)
 
     def records(self, ids: Iterable[str]) -> list[AnyRecord]:
-        out: list[AnyRecord] = []
-        for part in _chunks(ids):
-            q = sa.select(RECORDS.c.data).where(RECORDS.c.id.in_(part))
-            out.extend(record_from_json(d) for d in self.conn.execute(q).scalars())
-        return out
+        return [record_from_json(d) for _, d in self._pairs(RECORDS.c.id, RECORDS.c.data, ids)]
 
     def title_keys(self, ids: Iterable[str]) -> dict[str, str]:
         """The normalized title of each work record (read without validating the record)."""
-        out: dict[str, str] = {}
-        for part in _chunks(ids):
-            q = sa.select(RECORDS.c.id, RECORDS.c.data).where(RECORDS.c.id.in_(part))
-            out.update((rid, title_key(json.loads(d).get("title") or ""))
-                       for rid, d in self.conn.execute(q))
-        return out
+        return {rid: title_key(json.loads(d).get("title") or "")
+                for rid, d in self._pairs(RECORDS.c.id, RECORDS.c.data, ids)}
 
     def entity_of(self, member_keys: Iterable[str], kind: str) -> dict[str, str]:
         """The stored entity of each member key (works: their record ids), of one kind."""
-        out: dict[str, str] = {}
         prefix = kind + "-"
-        for part in _chunks(member_keys):
-            q = sa.select(ENTITY_MEMBERS.c.member_key, ENTITY_MEMBERS.c.entity_id).where(
-                ENTITY_MEMBERS.c.member_key.in_(part))
-            out.update((k, e) for k, e in self.conn.execute(q) if e.startswith(prefix))
-        return out
+        pairs = self._pairs(ENTITY_MEMBERS.c.member_key, ENTITY_MEMBERS.c.entity_id, member_keys)
+        return {k: e for k, e in pairs if e.startswith(prefix)}
 
     def members(self, entity_ids: Iterable[str]) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = defaultdict(set)
-        for part in _chunks(entity_ids):
-            q = sa.select(ENTITY_MEMBERS.c.entity_id, ENTITY_MEMBERS.c.member_key).where(
-                ENTITY_MEMBERS.c.entity_id.in_(part))
-            for e, k in self.conn.execute(q):
-                out[e].add(k)
-        return out
+        return self._grouped(ENTITY_MEMBERS.c.entity_id, ENTITY_MEMBERS.c.member_key, entity_ids)
 
     def data(self, entity_ids: Iterable[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for part in _chunks(entity_ids):
-            q = sa.select(ENTITIES.c.id, ENTITIES.c.data).where(ENTITIES.c.id.in_(part))
-            out.update((e, d) for e, d in self.conn.execute(q))
-        return out
+        return dict(self._pairs(ENTITIES.c.id, ENTITIES.c.data, entity_ids))
 
 
 def resolve_store(
