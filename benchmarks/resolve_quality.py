@@ -31,11 +31,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from ingest_core import resolve  # noqa: E402
 from ingest_core._text import fold  # noqa: E402
-from ingest_core.resolve._io import read_records  # noqa: E402
-from ingest_core.resolve.evaluate import (  # noqa: E402
+from ingest_core.resolution._io import read_records  # noqa: E402
+from ingest_core.resolution.evaluate import (  # noqa: E402
     bcubed,
     load_identity_cases,
     name_only_persons,
@@ -210,15 +211,24 @@ def identity() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-public", action="store_true", help="only fixtures/identity")
+    parser.add_argument("--only", choices=["identity", "authors", "papers"],
+                        help="one part: our cases, the author sets, or the paper sets")
     args = parser.parse_args()
-    identity()
-    if args.skip_public:
+    if args.only in (None, "identity"):
+        identity()
+    if args.skip_public or args.only == "identity":
         return
-    if not ER.exists():
-        sys.exit(f"{ER} is missing: the public benchmarks are read from ../shared/public-data/er/")
-    s2and()
-    s2apler()
-    dblp_acm()
+    if args.only in (None, "authors"):
+        from aminer import report_aminer
+
+        report_aminer()
+    if args.only in (None, "papers"):
+        if not ER.exists():
+            sys.exit(f"{ER} is missing: the public benchmarks are read from "
+                     "../shared/public-data/er/")
+        s2and()
+        s2apler()
+        dblp_acm()
 
 
 if __name__ == "__main__":

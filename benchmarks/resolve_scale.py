@@ -32,10 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest_core.resolve._mentions import Mentions  # noqa: E402
-from ingest_core.resolve.config import ResolverConfig  # noqa: E402
-from ingest_core.resolve.evaluate import bcubed  # noqa: E402
-from ingest_core.resolve.persons import cluster_mentions  # noqa: E402
+from ingest_core.resolution._mentions import Mentions  # noqa: E402
+from ingest_core.resolution.config import ResolverConfig  # noqa: E402
+from ingest_core.resolution.evaluate import bcubed  # noqa: E402
+from ingest_core.resolution.persons import cluster_mentions  # noqa: E402
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "to", "shi", "an", "el", "vo", "du", "ne", "qi", "zh",
              "ber", "son", "li", "wa", "ng", "ti", "mar", "ko", "ya", "ri", "en"]

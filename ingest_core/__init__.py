@@ -21,17 +21,21 @@ from ingest_core.errors import IngestError
 from ingest_core.parser import Page, Parser, RecordContext, record_id
 
 # Imported eagerly: the subpackage `ingest_core.resolve` would otherwise shadow the function.
-from ingest_core.resolve import Resolution, ResolverConfig, resolve
+from ingest_core.resolution import Resolution, ResolverConfig, resolve
 
 if _TYPE_CHECKING:
     from ingest_core._backfill import backfill
     from ingest_core.store import Store
 
-# The store and backfill (SQLAlchemy) load on first use, so that `parse_page` and the
-# parser worker processes start faster.
+# The store, backfill (SQLAlchemy) and resolution (numpy, scipy) load on first use, so that
+# `parse_page` and the parser worker processes start faster. The package is named
+# `resolution`, so no subpackage can shadow the function `resolve`.
 _LAZY = {
+    "Resolution": "ingest_core.resolution",
+    "ResolverConfig": "ingest_core.resolution",
     "Store": "ingest_core.store",
     "backfill": "ingest_core._backfill",
+    "resolve": "ingest_core.resolution",
 }
 
 __version__ = "0.1.0"

@@ -349,7 +349,7 @@ def stats_cmd(db: DbOption = "sqlite:///ingest.db") -> None:
 # --- resolve commands (issue 5) ---
 
 if TYPE_CHECKING:
-    from ingest_core.resolve import Curation, Resolution, ResolverConfig
+    from ingest_core.resolution import Curation, Resolution, ResolverConfig
     from schemas import AnyRecord
 
 
@@ -371,7 +371,7 @@ def _resolution_inputs(
     """Records from pages (parsed) or from JSON Lines (``-`` is stdin)."""
     from ingest_core._engine import parse_page
     from ingest_core.errors import UnreadableInput
-    from ingest_core.resolve._io import read_records
+    from ingest_core.resolution._io import read_records
 
     if records is not None:
         if records == "-":
@@ -395,7 +395,7 @@ def _resolution_inputs(
 
 def _options(curation: Path | None, config: Path | None) -> tuple[ResolverConfig | None,
                                                                   Curation | None]:
-    from ingest_core.resolve import Curation, ResolverConfig
+    from ingest_core.resolution import Curation, ResolverConfig
 
     return (ResolverConfig.from_file(config) if config else None,
             Curation.from_file(curation) if curation else None)
@@ -404,7 +404,7 @@ def _options(curation: Path | None, config: Path | None) -> tuple[ResolverConfig
 def _resolve_db(db: str, curation: Path | None, config: Path | None, *,
                 incremental: bool) -> list[str]:
     """Resolve a store, write its entity tables, return every stored entity as JSON."""
-    from ingest_core.resolve._persist import resolve_store, stored_entities
+    from ingest_core.resolution._persist import resolve_store, stored_entities
     from ingest_core.store import Store
 
     cfg, cur = _options(curation, config)
@@ -417,7 +417,7 @@ def _resolve_db(db: str, curation: Path | None, config: Path | None, *,
 def _resolved(files: list[Path] | None, records: str | None, as_of: str | None, *,
               db: str | None, curation: Path | None, config: Path | None) -> Resolution:
     """Resolve pages, JSON Lines records or a store's records, in memory."""
-    from ingest_core.resolve import resolve
+    from ingest_core.resolution import resolve
 
     cfg, cur = _options(curation, config)
     if db is not None:

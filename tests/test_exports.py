@@ -58,7 +58,7 @@ def test_parsing_does_not_import_the_store() -> None:
         "heavy = [m for m in ('sqlalchemy', 'pyspark') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
         "assert ingest_core.Store.__name__ == 'Store'\n"
-        "import ingest_core.resolve\n"
-        "assert callable(ingest_core.resolve), 'the subpackage shadows resolve()'\n"
+        "import ingest_core.resolution\n"
+        "assert callable(ingest_core.resolve), 'a subpackage shadows resolve()'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -6,7 +6,7 @@ import pytest
 
 from ingest_core import resolve
 from ingest_core._text import fold
-from ingest_core.resolve.evaluate import (
+from ingest_core.resolution.evaluate import (
     IdentityCorpus,
     bcubed,
     load_identity_cases,

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from ingest_core import ResolverConfig, resolve
-from ingest_core.resolve import Curation
+from ingest_core.resolution import Curation
 from schemas import Paper, Work
 from tests.resolve_helpers import seed_records, work
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ingest_core import resolve
-from ingest_core.resolve import Curation
-from ingest_core.resolve.config import ResolverConfig
-from ingest_core.resolve.persons import given_score
+from ingest_core.resolution import Curation
+from ingest_core.resolution.config import ResolverConfig
+from ingest_core.resolution.persons import given_score
 from schemas import AnyRecord, Person, ProfileMetrics
 from tests.resolve_helpers import profile, seed_records, work
 

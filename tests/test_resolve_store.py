@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from ingest_core.cli import app
-from ingest_core.resolve._persist import ENTITIES, resolve_store, stored_entities
+from ingest_core.resolution._persist import ENTITIES, resolve_store, stored_entities
 from ingest_core.store import Store
 from tests.conftest import FIXTURES
 from tests.resolve_helpers import SEED_AS_OF

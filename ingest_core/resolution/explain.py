@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ingest_core.resolve.papers import PaperResolution
-from ingest_core.resolve.persons import PersonClusters
+from ingest_core.resolution.papers import PaperResolution
+from ingest_core.resolution.persons import PersonClusters
 from schemas import Paper, Person
 
 

@@ -34,18 +34,18 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from ingest_core.errors import StorageError
-from ingest_core.resolve import Resolution, _person, resolve
-from ingest_core.resolve._ids import anchor_of, entity_id, member_key
-from ingest_core.resolve._mentions import Mentions, mentions_from_records
-from ingest_core.resolve.config import ResolverConfig
-from ingest_core.resolve.curation import Curation
-from ingest_core.resolve.papers import (
+from ingest_core.resolution import Resolution, _person, resolve
+from ingest_core.resolution._ids import anchor_of, entity_id, member_key
+from ingest_core.resolution._mentions import Mentions, mentions_from_records
+from ingest_core.resolution.config import ResolverConfig
+from ingest_core.resolution.curation import Curation
+from ingest_core.resolution.papers import (
     resolve_works,
     title_key,
     titles_may_match,
     work_blocking_keys,
 )
-from ingest_core.resolve.persons import block_keys, cluster_mentions
+from ingest_core.resolution.persons import block_keys, cluster_mentions
 from ingest_core.store import Store, _models
 from schemas import AnyRecord, Paper, Person, Profile, Work, entity_from_json, record_from_json
 

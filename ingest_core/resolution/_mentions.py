@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ingest_core._names import PARTICLES, split_name
 from ingest_core._text import fold
-from ingest_core.resolve._ids import member_key
+from ingest_core.resolution._ids import member_key
 from schemas import Author, Profile, Work
 
 _PUNCT = re.compile(r"[^\w\s]+")

@@ -32,8 +32,8 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ingest_core.resolve._mentions import Mentions, order_ambiguous
-from ingest_core.resolve.config import ResolverConfig
+from ingest_core.resolution._mentions import Mentions, order_ambiguous
+from ingest_core.resolution.config import ResolverConfig
 
 Variant = tuple[str, str]
 """A name as (family key, given key)."""

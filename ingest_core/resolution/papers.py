@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from ingest_core._text import fold
-from ingest_core.resolve._ids import anchor_of, entity_id
-from ingest_core.resolve._unionfind import UnionFind
-from ingest_core.resolve.config import ResolverConfig
+from ingest_core.resolution._ids import anchor_of, entity_id
+from ingest_core.resolution._unionfind import UnionFind
+from ingest_core.resolution.config import ResolverConfig
 from schemas import Author, Identifiers, Paper, PublishedDate, Work
 
 STOP_WORDS = frozenset(

@@ -13,15 +13,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ingest_core.errors import ResolutionError
-from ingest_core.resolve._ids import anchor_index, anchor_of, entity_id
-from ingest_core.resolve._mentions import Mentions, mentions_from_records
-from ingest_core.resolve.config import ResolverConfig
-from ingest_core.resolve.curation import Curation
-from ingest_core.resolve.papers import PaperResolution, resolve_works
-from ingest_core.resolve.persons import PersonClusters, _initials_only, cluster_mentions
+from ingest_core.resolution._ids import anchor_index, anchor_of, entity_id
+from ingest_core.resolution._mentions import Mentions, mentions_from_records
+from ingest_core.resolution.config import ResolverConfig
+from ingest_core.resolution.curation import Curation
+from ingest_core.resolution.papers import PaperResolution, resolve_works
+from ingest_core.resolution.persons import PersonClusters, _initials_only, cluster_mentions
 from schemas import AnyRecord, Evidence, Paper, Person, PersonMember, Profile, Work
 
-log = logging.getLogger("ingest_core.resolve")
+log = logging.getLogger("ingest_core.resolution")
 
 MAX_EVIDENCE = 50
 """Evidence items kept on one person (the strongest merges of a very large cluster)."""
@@ -48,7 +48,7 @@ class Resolution:
         Raises:
             ResolutionError: no entity has this id.
         """
-        from ingest_core.resolve.explain import explain_paper, explain_person
+        from ingest_core.resolution.explain import explain_paper, explain_person
 
         for paper in self.papers:
             if paper.id == entity_id:
