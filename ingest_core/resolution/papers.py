@@ -4,18 +4,26 @@ Same arXiv id or DOI: same paper. Otherwise candidates share a block of the norm
 title (casefold, NFKC, punctuation and stop words dropped) and are confirmed by rapidfuzz
 title similarity, abstracts, authors and years. A generic title ("Preface", "Introduction",
 "A Survey of X" with few other words) or a title that is only near-identical (or contains
-the other) never merges on title alone: it needs authors or an abstract in agreement.
-Merges go best-first through a union-find that refuses a merge when any two works across
-the two clusters contradict each other (no chaining), or the clusters hold two DOIs, two
-arXiv ids, two entries of one page, or a curated cannot-link.
+the other) never merges on title alone: it needs authors or an abstract in agreement, or
+(a copy with no DOI) to be the one identified work under that title and year.
+A long specific title that agrees, with compatible years, outweighs author lists that share
+no one (a review's reviewer against the reviewed book's author); a notice (an erratum, a
+reply) or a title with other numbers (part I and part II) is never the paper it resembles.
+A book review's title is the reviewed book's, without the citation that follows it.
+Merges go best-first (most similar titles, then corroboration, then closest years) through
+a union-find that refuses a merge when any two works across the two clusters contradict
+each other (no chaining; two works sharing a DOI are not checked against each other), or
+the clusters hold two DOIs, two arXiv ids, two entries of one page, or a curated
+cannot-link.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -37,11 +45,38 @@ _NON_WORD = re.compile(r"[^\w\s]+")
 _ARXIV_DOI = "10.48550/"
 _EDGE = 16
 """Letters of a title's head and tail used as blocking keys."""
+_GENERIC_ONLY = "generic title and nothing else agrees"
+_ROMAN = frozenset({"i", "ii", "iii", "iv", "vi", "vii", "viii", "ix"})
+"""Roman numerals that number parts or volumes ("v" and "x" are too often letters)."""
+_REVIEW_MARK = re.compile(
+    r"^\s*book\s+reviews?\s*[:\-\u2013\u2014]\s*"
+    r"|\s*[\-\u2013\u2014:(\[]\s*book\s+reviews?\s*[)\]]?\s*$")
+_BY = re.compile(r"[:.,;]\s*(edited\s+)?by\s")
+_CITATION_MARK = re.compile(
+    r"\bisbn\b|\bpp\b|\bpages\b|\bpress\b|\bpublish|[\u00a3$\u20ac\u00a5]\s?\d"
+    r"|\b(?:hbk|pbk|paperback|hardback|hardcover|cloth)\b")
+
+
+def review_title(folded: str) -> str:
+    """A folded title without a book review's marker and the citation of the reviewed book.
+
+    Reviews are titled by the book they review, then "by A. Author, Press, 2019, 284 pp.,
+    ISBN ..." (or ", edited by ..."): one copy keeps the citation, another drops it, a third
+    marks "- book review". What is left is the book's title, the part both copies share.
+    """
+    text = _REVIEW_MARK.sub("", folded)
+    for m in _BY.finditer(text):
+        head, tail = text[:m.start()], text[m.end():]
+        if len(head.split()) >= 2 and (m.group(1) or _CITATION_MARK.search(tail)):
+            return head
+    return text
 
 
 def title_tokens(title: str) -> list[str]:
-    """Significant tokens of a title: folded, punctuation and stop words dropped."""
-    return [t for t in _NON_WORD.sub(" ", fold(title)).split() if t not in STOP_WORDS]
+    """Significant tokens of a title: folded, a review's citation, punctuation and stop
+    words dropped."""
+    folded = review_title(fold(title))
+    return [t for t in _NON_WORD.sub(" ", folded).split() if t not in STOP_WORDS]
 
 
 def _family_key(author: Author) -> str:
@@ -59,6 +94,8 @@ class PairDecision:
     score: float
     merge: bool
     reasons: tuple[str, ...]
+    corroborated: int = 0
+    """Authors, abstracts, venue in agreement (0 to 3): among equal titles, the better match."""
 
 
 @dataclass
@@ -80,6 +117,24 @@ class _WorkView:
     name_tokens: frozenset[str]
     doi: str | None
     arxiv: str | None
+    letters: str = ""
+    """The key without spaces: "de fi cits" (a split ligature) is "deficits"."""
+    bare: bool = False
+    """No venue and no identifier: a copy whose year may be when it was found."""
+    notice: bool = False
+    """The title opens with a notice word (an erratum, a reply)."""
+    generic: bool = False
+    """:func:`_is_generic` under the run's config."""
+    digits: str = ""
+    romans: tuple[str, ...] = ()
+
+
+def _view_of(work: Work, config: ResolverConfig) -> _WorkView:
+    """A work's comparison view, with the config-dependent facts filled in."""
+    v = _view(work)
+    v.notice = bool(v.tokens) and v.tokens[0] in config.notice_title_words
+    v.generic = _is_generic(v, config)
+    return v
 
 
 def _view(work: Work) -> _WorkView:
@@ -95,7 +150,14 @@ def _view(work: Work) -> _WorkView:
     name_tokens = frozenset(
         t for a in work.authors for t in _NON_WORD.sub(" ", fold(a.name)).split()
     )
-    return _WorkView(work, tokens, " ".join(tokens), families, name_tokens | families, doi, arxiv)
+    key = " ".join(tokens)
+    return _WorkView(
+        work, tokens, key, families, name_tokens | families, doi, arxiv,
+        letters="".join(tokens),
+        bare=not (work.venue or doi or arxiv),
+        digits="".join(ch for ch in key if ch.isdigit()),
+        romans=tuple(t for t in tokens if t in _ROMAN),
+    )
 
 
 _JOURNAL_WORDS = frozenset({"j", "journal", "trans", "transactions", "letters", "magazine",
@@ -118,15 +180,84 @@ def venue_kind(venue: str | None) -> str | None:
 def _journal_of(journal: str, other: str) -> bool:
     """Whether ``journal`` names the journal of the venue ``other`` ("VLDB J." of "VLDB"):
     their words agree once the journal's own words are dropped."""
-    ta, tb = (set(_NON_WORD.sub(" ", fold(v)).split()) - _JOURNAL_WORDS - STOP_WORDS
-              for v in (journal, other))
-    return bool(ta and tb) and (ta <= tb or tb <= ta)
+    return venues_agree(journal, other)
+
+
+@lru_cache(maxsize=4096)
+def _venue_words(venue: str) -> tuple[str, ...]:
+    return tuple(t for t in _NON_WORD.sub(" ", fold(venue)).split() if t not in STOP_WORDS)
+
+
+def venues_agree(a: str, b: str) -> bool:
+    """Whether two venue names name one venue, as far as their words tell: the words of one
+    (a journal's own words aside) each found in the other, whole or abbreviated ("Vision
+    Res" of "Vision Research"), or one an acronym of the other ("VLDB", "Very Large Data
+    Bases"). Unrelated names ("SIGMOD Conference", "Conference on Management of Data") are
+    not known to differ either; this only says when they agree."""
+    wa, wb = _venue_words(a), _venue_words(b)
+    ta, tb = set(wa) - _JOURNAL_WORDS, set(wb) - _JOURNAL_WORDS
+    if not (ta and tb):
+        return False
+    for words, other in ((wa, tb), (wb, ta)):
+        acronym = "".join(w[0] for w in words)
+        if len(words) >= 3 and acronym in other:
+            return True
+    small, big = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    return all(any(x == y or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
+                   for y in big) for x in small)
 
 
 def _year(work: Work) -> int | None:
     if work.year is not None:
         return work.year
     return work.published.date.year if work.published else None
+
+
+def _numbers_differ(a: _WorkView, b: _WorkView) -> bool:
+    """Whether the titles carry other numbers: part I and part II, the 2019 and the 2020
+    edition. Digits are compared without spaces ("Xq 27" is "Xq27"); a title may carry
+    more numbers than the other (a subtitle with the year), not different ones."""
+    if a.romans and b.romans and a.romans != b.romans:
+        return True
+    return bool(a.digits and b.digits) and a.digits not in b.digits and b.digits not in a.digits
+
+
+def _shares_id(a: _WorkView, b: _WorkView) -> bool:
+    """Same DOI or arXiv id: one work by its identifier, whatever else the pages say."""
+    return bool((a.doi and a.doi == b.doi) or (a.arxiv and a.arxiv == b.arxiv))
+
+
+@dataclass(frozen=True)
+class _TitleMatch:
+    """How two titles compare: similarity, containment, sameness, genericness."""
+
+    score: float
+    loose: bool
+    """Only one title inside the other (a subtitle dropped)."""
+    same: bool
+    """The same title, maybe cut or misspelt (``title_same_min``)."""
+    generic: bool
+    contained: float = 0.0
+
+
+def _titles(a: _WorkView, b: _WorkView, config: ResolverConfig) -> _TitleMatch:
+    generic = a.generic or b.generic
+    if a.letters == b.letters:
+        return _TitleMatch(1.0, False, True, generic)
+    ts = max(fuzz.ratio(a.key, b.key), fuzz.token_sort_ratio(a.key, b.key)) / 100.0
+    if ts >= config.title_min:
+        return _TitleMatch(ts, False, ts >= config.title_same_min, generic)
+    return _TitleMatch(ts, True, False, generic,
+                       _contained(a.key, b.key, config.title_contained_min))
+
+
+def _contained(a: str, b: str, floor: float = 0.0) -> float:
+    """How well the shorter title key matches one stretch of the longer one (0..1); 0 when
+    their words overlap less than ``floor`` (a cheap test that spares the alignment)."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if short.count(" ") < 2 or fuzz.token_set_ratio(short, long_) / 100.0 < floor:
+        return 0.0
+    return fuzz.partial_ratio(short, long_) / 100.0
 
 
 class _Constraints:
@@ -155,8 +286,10 @@ class _Constraints:
         views = self.views
         for a in uf.members(ra):
             for b in uf.members(rb):
-                generic = _is_generic(views[a], config) or _is_generic(views[b], config)
-                against, _ = _evidence(views[a], views[b], config, generic=generic)
+                va, vb = views[a], views[b]
+                if _shares_id(va, vb):
+                    continue
+                against, _ = _evidence(va, vb, config, _titles(va, vb, config))
                 if against:
                     return f"{views[a].work.id} and {views[b].work.id}: {against[0]}"
         if self.cannot:
@@ -234,31 +367,44 @@ def _is_generic(v: _WorkView, config: ResolverConfig) -> bool:
 
 
 def _evidence(
-    a: _WorkView, b: _WorkView, config: ResolverConfig, *, generic: bool, loose: bool = False
+    a: _WorkView, b: _WorkView, config: ResolverConfig, title: _TitleMatch
 ) -> tuple[list[str], list[str]]:
     """What contradicts and what supports two works being one paper, beyond the title.
 
     Years too far apart contradict, unless the titles agree, are specific, and several
-    authors agree (a reprint); a generic title recurs every year with the same editors and
-    a ``loose`` title match (one title inside the other) may be an extended version. For a
-    generic title, authors support a merge only as a share of the longer list (a column's
-    editor is on every issue).
+    authors agree (a reprint) or one work is a bare copy dated when it was found and every
+    author of the shorter list agrees; a generic
+    title recurs every year with the same editors and a ``loose`` title match (one title
+    inside the other) may be an extended version. For a generic title, authors support a
+    merge only as a share of the longer list (a column's editor is on every issue). Author
+    lists with no one in common contradict, unless a long specific title and the year agree:
+    a review lists its reviewer on one page and the reviewed book's author on another.
     """
+    generic, loose = title.generic, title.loose
     against: list[str] = []
     support: list[str] = []
-    found = 0
+    if a.notice != b.notice:
+        against.append("a notice (an erratum, a reply) and the paper it names")
+    if _numbers_differ(a, b):
+        against.append("the titles carry other numbers")
+    ya, yb = _year(a.work), _year(b.work)
+    years_agree = ya is not None and yb is not None and abs(ya - yb) <= config.max_year_gap
+    distinctive = (title.same and not generic and years_agree
+                   and min(len(a.tokens), len(b.tokens)) >= config.distinctive_title_tokens)
+    found, overlap = 0, 0.0
     if a.families and b.families:
         found = max(_found(a.families, b.name_tokens), _found(b.families, a.name_tokens))
         longest = max if generic else min
         overlap = found / longest(len(a.families), len(b.families))
-        if found == 0:
+        if found == 0 and distinctive:
+            support.append(f"same specific title and year {ya}, though no author in common")
+        elif found == 0:
             against.append("no author in common")
         elif generic and found < 2 and any(
                 t in config.generic_title_words for t in a.tokens + b.tokens):
             pass  # one editor or columnist signs every issue of a recurring column
         elif overlap >= config.author_overlap_min:
             support.append(f"authors overlap {overlap:.2f}")
-    ya, yb = _year(a.work), _year(b.work)
     va, vb = a.work.venue, b.work.venue
     kinds = (venue_kind(va), venue_kind(vb))
     # a journal paper years after a paper elsewhere by the same authors is its extension
@@ -267,6 +413,10 @@ def _evidence(
         if (support and found >= config.authors_outweigh_year
                 and not (generic or loose or versions)):
             support.append(f"years {ya} and {yb} differ, but {found} authors agree")
+        elif (support and overlap >= 1.0 and config.bare_copy_year_weak
+              and (a.bare or b.bare) and not (generic or loose)):
+            support.append(f"years {ya} and {yb} differ, but a bare copy's year is when it "
+                           "was found")
         else:
             against.append(f"years {ya} and {yb}")
     # a journal paper and a conference paper by the same authors under (nearly) the same
@@ -277,6 +427,11 @@ def _evidence(
             against.append("a journal and a conference version")
         elif ya is not None and yb is not None and ya != yb and _journal_of(journal, other):
             against.append(f"the journal version of a venue's paper, {ya} and {yb}")
+    # one venue and one year back a specific title cut or misspelt; not a generic one: a
+    # column or a publisher's note recurs in every issue of the year
+    if (not generic and va and vb and ya is not None and ya == yb
+            and venues_agree(va, vb)):
+        support.append(f"same venue and year {ya}")
     xa, xb = a.work.abstract or "", b.work.abstract or ""
     if min(len(xa), len(xb)) >= config.abstract_min_chars:
         # compare equal lengths: one page may cut the abstract short ("...")
@@ -297,36 +452,88 @@ def title_key(title: str) -> str:
 def titles_may_match(a: str, b: str, config: ResolverConfig) -> bool:
     """Whether two title keys are close enough for :func:`compare` to look further (what an
     incremental run checks before loading a stored work)."""
-    ts = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100.0
-    if ts >= config.title_min:
+    if a.replace(" ", "") == b.replace(" ", ""):
         return True
-    return (fuzz.token_set_ratio(a, b) / 100.0 >= config.title_contained_min
-            and min(len(a.split()), len(b.split())) >= 3)
+    ts = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100.0
+    return (ts >= config.title_min
+            or _contained(a, b, config.title_contained_min) >= config.title_contained_min)
 
 
 def compare(a: _WorkView, b: _WorkView, i: int, j: int, *, config: ResolverConfig) -> PairDecision:
     """Decide one candidate pair of works, with readable reasons."""
-    ts = max(fuzz.ratio(a.key, b.key), fuzz.token_sort_ratio(a.key, b.key)) / 100.0
+    title = _titles(a, b, config)
+    ts = title.score
     reasons = [f"title similarity {ts:.2f}"]
-    if ts < config.title_min:
+    if title.loose:
         # one title inside the other ("X" and "X (extended version)"): a candidate that
         # needs authors or an abstract in agreement, like any title that is not identical
-        contained = fuzz.token_set_ratio(a.key, b.key) / 100.0
-        if contained < config.title_contained_min or min(len(a.tokens), len(b.tokens)) < 3:
+        if title.contained < config.title_contained_min:
             return PairDecision(i, j, ts, False, (*reasons, f"below {config.title_min}"))
-        reasons.append(f"one title contains the other ({contained:.2f})")
-    is_generic = _is_generic(a, config) or _is_generic(b, config)
-    against, support = _evidence(a, b, config, generic=is_generic,
-                                 loose=ts < config.title_min)
+        reasons.append(f"one title contains the other ({title.contained:.2f})")
+    is_generic = title.generic
+    against, support = _evidence(a, b, config, title)
     if against:
         return PairDecision(i, j, ts, False, (*reasons, *support, *against))
     if support:
-        return PairDecision(i, j, ts, True, (*reasons, *support))
+        corroborated = sum(r.startswith(("authors", "abstracts", "same venue")) for r in support)
+        return PairDecision(i, j, ts, True, (*reasons, *support), corroborated)
     if is_generic:
-        return PairDecision(i, j, ts, False, (*reasons, "generic title and nothing else agrees"))
-    if a.key != b.key:
+        return PairDecision(i, j, ts, False, (*reasons, _GENERIC_ONLY))
+    if a.letters != b.letters:
         return PairDecision(i, j, ts, False, (*reasons, "titles differ and nothing else agrees"))
     return PairDecision(i, j, ts, True, (*reasons, "same specific title, nothing contradicts"))
+
+
+def _join_lone_editions(
+    views: Sequence[_WorkView],
+    *,
+    decisions: list[PairDecision],
+    cons: _Constraints,
+    uf: UnionFind,
+    join: Callable[[int, int], str | None],
+    config: ResolverConfig,
+) -> None:
+    """Join a copy with no DOI or arXiv id of a generic title ("Preface", "Publisher's
+    Note") to the one identified work under the same title in the closest compatible year,
+    when nothing contradicts. Two identified candidates as close (two journals' prefaces of
+    one year) leave the copy alone: it could be either, or another; a copy with no year
+    joins only the one identified work under that title ("Reviewer List for 2005").
+    Candidates are taken before any of these joins, so the outcome does not depend on
+    their order.
+    """
+    offers: dict[int, dict[int, tuple[float, int]]] = defaultdict(dict)
+    for k, d in enumerate(decisions):
+        if d.merge or d.reasons[-1] != _GENERIC_ONLY:
+            continue
+        a, b = views[d.i], views[d.j]
+        gap = _year_gap(a, b)
+        if a.letters != b.letters or gap > config.max_year_gap:
+            continue
+        ra, rb = uf.find(d.i), uf.find(d.j)
+        ida = bool(cons.dois[ra] or cons.arxivs[ra])
+        idb = bool(cons.dois[rb] or cons.arxivs[rb])
+        if ida != idb:
+            copy, edition = (rb, ra) if ida else (ra, rb)
+            offer = (gap, k)
+            offers[copy][edition] = min(offers[copy].get(edition, offer), offer)
+    for copy in sorted(offers):
+        closest = min(gap for gap, _ in offers[copy].values())
+        editions = [(e, k) for e, (gap, k) in offers[copy].items() if gap == closest]
+        if len(editions) != 1:
+            continue
+        ((edition, k),) = editions
+        d = decisions[k]
+        why = join(copy, edition)
+        if why is None:
+            decisions[k] = PairDecision(d.i, d.j, d.score, True, (
+                *d.reasons[:-1], "the one identified work under this generic title and year, "
+                "nothing contradicts"))
+
+
+def _year_gap(a: _WorkView, b: _WorkView) -> float:
+    """Years between two works; an unknown year ranks between the same year and the next."""
+    ya, yb = _year(a.work), _year(b.work)
+    return 0.5 if ya is None or yb is None else float(abs(ya - yb))
 
 
 def _merged(works: list[Work], pid: str) -> Paper:
@@ -386,7 +593,7 @@ def resolve_works(
     for w in works:
         unique.setdefault(w.id, w)
     ordered = [unique[k] for k in sorted(unique)]
-    views = [_view(w) for w in ordered]
+    views = [_view_of(w, config) for w in ordered]
     index = {w.id: i for i, w in enumerate(ordered)}
     cannot = {
         (min(index[a], index[b]), max(index[a], index[b]))
@@ -424,7 +631,10 @@ def resolve_works(
                 ))
     scored = [compare(views[i], views[j], i, j, config=config)
               for i, j in sorted(_candidates(views, config, block_sizes))]
-    scored.sort(key=lambda d: (-d.score, d.i, d.j))
+    # best-first: the most similar titles, then agreeing authors and abstracts, then the
+    # closest years (a copy with no DOI joins its own year's edition before a later one)
+    scored.sort(key=lambda d: (-d.score, -d.corroborated,
+                               _year_gap(views[d.i], views[d.j]) if d.merge else 0.0, d.i, d.j))
     for d in scored:
         if d.merge:
             why = join(d.i, d.j)
@@ -433,6 +643,9 @@ def resolve_works(
                                               (*d.reasons, f"kept apart: {why}")))
                 continue
         decisions.append(d)
+    if config.lone_edition_merge:
+        _join_lone_editions(views, decisions=decisions, cons=cons, uf=uf, join=join,
+                            config=config)
 
     papers: list[Paper] = []
     work_to_paper: dict[str, str] = {}
