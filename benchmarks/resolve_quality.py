@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from ingest_core import resolve  # noqa: E402
-from ingest_core._text import fold  # noqa: E402
+from ingest_core._text import clean_text, fold  # noqa: E402
 from ingest_core.resolution._io import read_records  # noqa: E402
 from ingest_core.resolution.evaluate import (  # noqa: E402
     bcubed,
@@ -153,7 +153,9 @@ _COL = re.compile(r"COL (\w+) VAL ")
 
 
 def _dblp_record(text: str, source: str) -> Work:
-    values = [v.strip() for v in _COL.split(text)[2::2]]
+    """One side of a DBLP-ACM row as a work; HTML entities decoded as a page parser does
+    ("sch &#246; ning"), the tokenised spacing left as the source has it."""
+    values = [clean_text(v) for v in _COL.split(text)[2::2]]
     fields = dict(zip(_COL.findall(text), values, strict=False))
     rid = f"{source}-{hashlib.sha256(text.strip().encode()).hexdigest()[:16]}"
     authors = [Author(name=a.strip()) for a in fields.get("authors", "").split(",") if a.strip()]

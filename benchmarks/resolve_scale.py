@@ -6,7 +6,9 @@ different people), a fifth of mentions print initials only, each person publishe
 a research group of 3-8 people with the group's topic (the coauthor and topic evidence, as
 on real pages; a homonym has other coauthors), with an outside collaborator on some
 papers, and a third of the papers are listed by a second site with names spelled
-independently (the shared-paper evidence).
+independently (the shared-paper evidence). Papers also carry what real records do: the
+group's venues, title words of its topic, a year within its active span, and (on 40% of
+author positions) its institution.
 Each size runs in a fresh process so peak RSS is its own. Prints time, peak RSS, candidate
 pairs scored (mention pairs of the (sub)blocks that went through batch name scoring, and
 the distinct name pairs rapidfuzz ``process.cdist`` computed for them), the reduction ratio
@@ -32,9 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest_core.resolution._mentions import Mentions  # noqa: E402
 from ingest_core.resolution.config import ResolverConfig  # noqa: E402
 from ingest_core.resolution.evaluate import bcubed  # noqa: E402
+from ingest_core.resolution.mentions import Mentions, coauthor_name, terms  # noqa: E402
 from ingest_core.resolution.persons import cluster_mentions  # noqa: E402
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "to", "shi", "an", "el", "vo", "du", "ne", "qi", "zh",
@@ -72,6 +74,14 @@ def generate(n_mentions: int, seed: int = 7) -> tuple[Mentions, list[int]]:
         groups.append(order[:size])
         order = order[size:]
     topic_of = [f"topic{rng.randrange(300)}" for _ in groups]
+    # what real records carry besides names: a group publishes in a few venues, on its
+    # topic's words, in a span of years, from one institution (shown on some papers only)
+    topic_words = {t: [_word(rng).lower() for _ in range(25)] for t in set(topic_of)}
+    common_words = [_word(rng).lower() for _ in range(200)]
+    venue_pool = [f"Journal of {_word(rng)} {_word(rng)}" for _ in range(3000)]
+    venues_of = [rng.sample(venue_pool, 3) for _ in groups]
+    start_of = [rng.randint(1985, 2018) for _ in groups]
+    institution_of = [f"University of {_word(rng)}" for _ in groups]
     group_of = [0] * n_people
     for g, members in enumerate(groups):
         for person in members:
@@ -89,6 +99,10 @@ def generate(n_mentions: int, seed: int = 7) -> tuple[Mentions, list[int]]:
                 authors.append(outsider)
         papers = frozenset({f"paper{paper}"})
         topics = frozenset({topic_of[g]})
+        words = rng.sample(topic_words[topic_of[g]], 4) + rng.sample(common_words, 3)
+        text = terms(" ".join(words))
+        venue = terms(rng.choice(venues_of[g]))
+        year = start_of[g] + rng.randint(0, 12)
         # a third of the papers are listed on a second site too, spelled independently
         for copy in range(2 if rng.random() < 0.3 else 1):
             names = []
@@ -96,14 +110,16 @@ def generate(n_mentions: int, seed: int = 7) -> tuple[Mentions, list[int]]:
                 given = giv_of[person]
                 shown = given[0] + "." if rng.random() < 0.2 else given
                 names.append((shown, fam_of[person]))
-            keys = [f"{f.lower()} {g[0].lower()}" for g, f in names]
+            keys = [coauthor_name(f"{g} {f}", g, f) for g, f in names]
             record = f"w{paper}.{copy}"
             truth.extend(authors)
             for pos, (given, family) in enumerate(names):
+                affiliation = terms(institution_of[g]) if rng.random() < 0.4 else ()
                 table.add(record_id=record, position=pos, name=f"{given} {family}", given=given,
                           family=family, source=f"site{copy}", papers=papers,
                           coauthors=frozenset(k for i, k in enumerate(keys) if i != pos),
-                          topics=topics)
+                          topics=topics, venue=venue, text=text, affiliation=affiliation,
+                          years=(year, year))
         paper += 1
     return table, truth
 

@@ -22,6 +22,12 @@ EvidenceKind = Literal[
     "same_profile",
     "profile_metrics",
     "curation",
+    "shared_venue",
+    "title_terms",
+    "affiliation",
+    "years",
+    "orcid",
+    "prior",
 ]
 
 
@@ -64,6 +70,11 @@ class Evidence(_Model):
 
     kind: EvidenceKind
     score: float = Field(description="The merge score this evidence contributed to, 0..1.")
+    weight: float | None = Field(
+        default=None,
+        description="Its term in the pair model's log-odds (negative: evidence against); "
+        "null for evidence that needs no weighing (a shared profile, paper or ORCID iD).",
+    )
     detail: str = Field(description="Readable: the shared papers, coauthors, names...")
     between: list[str] = Field(
         default_factory=list, description="Member keys (record id, or record id#position)."

@@ -8,9 +8,10 @@ Every record carries ``kind``, a deterministic ``id``, the ``source`` site, its
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 Representation = Literal["text", "html_lines", "embedded_json"]
 Precision = Literal["day", "month", "year"]
@@ -53,10 +54,44 @@ class PublishedDate(_Model):
     year_inferred: bool = False
 
 
+_ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])", re.IGNORECASE)
+
+
+def bare_orcid(value: str) -> str:
+    """``https://orcid.org/0000-0002-1825-0097`` or ``0000000218250097`` as
+    ``0000-0002-1825-0097``, checksum verified (ISO 7064 11,2).
+
+    Raises:
+        ValueError: no ORCID iD in the value, or its check digit is wrong.
+    """
+    found = _ORCID.search(value.strip())
+    if found is None:
+        raise ValueError(f"not an ORCID iD: {value!r}")
+    digits = "".join(found.groups()).upper()
+    total = 0
+    for ch in digits[:-1]:
+        total = (total + int(ch)) * 2
+    check = (12 - total % 11) % 11
+    if digits[-1] != ("X" if check == 10 else str(check)):
+        raise ValueError(f"ORCID iD {value!r} fails its check digit")
+    return "-".join(digits[i:i + 4] for i in range(0, 16, 4))
+
+
 class Author(_Model):
     name: str = Field(description="As shown on the page, entities decoded, NFC.")
     given: str | None = None
     family: str | None = None
+    affiliations: list[str] = Field(
+        default_factory=list, description="The author's affiliations on this work, as shown."
+    )
+    orcid: str | None = Field(
+        default=None, description="Bare ORCID iD, 0000-0000-0000-0000 (checksum verified)."
+    )
+
+    @field_validator("orcid")
+    @classmethod
+    def _orcid(cls, value: str | None) -> str | None:
+        return None if value is None else bare_orcid(value)
 
 
 class Identifiers(_Model):
@@ -88,6 +123,9 @@ class Work(_Record):
     upvotes: int | None = None
     links: list[str] = Field(default_factory=list)
     identifiers: Identifiers = Field(default_factory=Identifiers)
+    keywords: list[str] = Field(
+        default_factory=list, description="Subject terms the source gives (keywords, concepts)."
+    )
 
 
 class ProfileMetrics(_Model):

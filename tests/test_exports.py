@@ -15,7 +15,7 @@ def test_all_is_sorted_and_complete() -> None:
         "parser",
         "cli",
         "store",
-        "resolve",
+        "resolution",
         "backends",
     }
     assert public <= set(names) | {"errors"}, public - set(names)

@@ -154,7 +154,14 @@ def _metric_profiles(h: tuple[int, int], works: tuple[int, int]) -> list[AnyReco
 
 
 def test_profile_metrics_are_modest_evidence_both_ways() -> None:
-    strict = ResolverConfig(evidence_required=1.6)  # one shared coauthor is not enough here
+    # the merge score the shared coauthor gives alone, then a cut just above it: only the
+    # (decisively weighted) agreeing metrics of the two profiles can reach it
+    loose = resolve(_metric_profiles((12, 13), (40, 46)), config=ResolverConfig(
+        weight_profile_metrics=0.0, link_threshold=0.05, second_round_max=0))
+    alone = _person_with(loose.persons, "a-p").confidence
+    assert _person_with(loose.persons, "a-p") is _person_with(loose.persons, "b-p")
+    strict = ResolverConfig(link_threshold=(alone + (1 + 3 * alone) / 4) / 2,
+                            second_round_max=0, weight_profile_metrics=20.0)
     same = resolve(_metric_profiles((12, 13), (40, 46)), config=strict)
     pa = _person_with(same.persons, "a-p")
     assert pa is _person_with(same.persons, "b-p")
@@ -164,8 +171,12 @@ def test_profile_metrics_are_modest_evidence_both_ways() -> None:
                       config=strict.model_copy(update={"weight_profile_metrics": 0.0}))
     assert _person_with(without.persons, "a-p") is not _person_with(without.persons, "b-p")
     # far-apart metrics speak against: the coauthor that joins them by default does not
-    far = resolve(_metric_profiles((3, 45), (8, 400)))
+    # contradicting metrics take the profile pair's support away: a cut that the other three
+    # pairs alone do not reach keeps them apart, one they do reach joins them without metrics
+    against = ResolverConfig(link_threshold=0.875 * alone, second_round_max=0,
+                             weight_profile_metrics=20.0)
+    far = resolve(_metric_profiles((3, 45), (8, 400)), config=against)
     assert _person_with(far.persons, "a-p") is not _person_with(far.persons, "b-p")
     joined = resolve(_metric_profiles((3, 45), (8, 400)),
-                     config=ResolverConfig(weight_profile_metrics=0.0))
+                     config=against.model_copy(update={"weight_profile_metrics": 0.0}))
     assert _person_with(joined.persons, "a-p") is _person_with(joined.persons, "b-p")

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from ingest_core.errors import ResolutionError
 from ingest_core.resolution._ids import anchor_index, anchor_of, entity_id
-from ingest_core.resolution._mentions import Mentions, mentions_from_records
+from ingest_core.resolution.blocks import initials_only
 from ingest_core.resolution.config import ResolverConfig
 from ingest_core.resolution.curation import Curation
+from ingest_core.resolution.mentions import Mentions, mentions_from_records
+from ingest_core.resolution.model import PersonModel
 from ingest_core.resolution.papers import PaperResolution, resolve_works
-from ingest_core.resolution.persons import PersonClusters, _initials_only, cluster_mentions
+from ingest_core.resolution.persons import PersonClusters, cluster_mentions
 from schemas import AnyRecord, Evidence, Paper, Person, PersonMember, Profile, Work
 
 log = logging.getLogger("ingest_core.resolution")
@@ -116,16 +118,16 @@ def _check_curation(curation: Curation, works: list[Work], m: Mentions) -> None:
 
 def _person(k: int, clusters: PersonClusters, pid: str) -> Person:
     m = clusters.mentions
-    c = clusters.cluster(k)
-    rows = sorted(c.rows, key=lambda r: m.key[r])
+    rows = sorted(clusters.groups[k], key=lambda r: m.key[r])
     names = Counter(m.name[r] for r in rows)
 
     def rank(r: int) -> tuple[bool, bool, int, int, str]:
-        return (m.position[r] is None, not _initials_only(m.giv[r]), len(m.giv[r]),
+        return (m.position[r] is None, not initials_only(m.giv[r]), len(m.giv[r]),
                 names[m.name[r]], m.key[r])
 
     best = max(rows, key=rank)
-    evidence = sorted(c.evidence, key=lambda e: (-e[1], e[0], e[3]))[:MAX_EVIDENCE]
+    items = clusters.evidence.get(k, [])
+    strongest = sorted(items, key=lambda e: (-e[1], -abs(e[2] or 1e9), e[0], e[4]))
     return Person(
         id=pid,
         name=m.name[best],
@@ -138,11 +140,12 @@ def _person(k: int, clusters: PersonClusters, pid: str) -> Person:
                          source=m.source[r])
             for r in rows
         ],
-        paper_ids=sorted(c.papers),
-        confidence=round(c.confidence, 4),
-        evidence=[Evidence(kind=kind, score=min(1.0, max(0.0, score)), detail=detail,
-                           between=list(between))
-                  for kind, score, detail, between in evidence],
+        paper_ids=sorted(clusters.cluster_papers(k)),
+        confidence=round(clusters.confidence.get(k, 1.0), 4),
+        evidence=[Evidence(kind=kind, score=round(min(1.0, max(0.0, score)), 4),
+                           weight=None if weight is None else round(weight, 4),
+                           detail=detail, between=list(between))
+                  for kind, score, weight, detail, between in strongest[:MAX_EVIDENCE]],
     )
 
 
@@ -151,6 +154,7 @@ def resolve(
     *,
     config: ResolverConfig | None = None,
     curation: Curation | None = None,
+    model: PersonModel | None = None,
 ) -> Resolution:
     """Resolve records into papers and persons.
 
@@ -158,6 +162,7 @@ def resolve(
         records: page records (works and profiles are read; listings carry nothing new).
         config: thresholds; ``ResolverConfig()`` defaults when None.
         curation: must-link / cannot-link decisions that win over every score.
+        model: the person pair model; ``config.person_model`` or the shipped one when None.
 
     Returns:
         A Resolution with ``.papers``, ``.persons`` (each sorted by id) and ``.explain()``.
@@ -179,6 +184,7 @@ def resolve(
         mentions, config,
         must_link=_person_pairs(curation.must_link, mentions),
         cannot_link=_person_pairs(curation.cannot_link, mentions),
+        model=model,
     )
     ids = [entity_id("person", anchor_of(mentions.key[r] for r in rows))
            for rows in clusters.groups]
@@ -198,14 +204,16 @@ def _reordered(clusters: PersonClusters, order: list[int]) -> PersonClusters:
     return PersonClusters(
         mentions=clusters.mentions,
         groups=[clusters.groups[k] for k in order],
-        built={new_of[k]: c for k, c in clusters.built.items()},
         row_cluster=[new_of[k] for k in clusters.row_cluster],
-        neighbours={new_of[k]: {new_of[x] for x in v} for k, v in clusters.neighbours.items()},
+        confidence={new_of[k]: v for k, v in clusters.confidence.items()},
+        evidence={new_of[k]: v for k, v in clusters.evidence.items()},
+        neighbours={new_of[k]: [(s, new_of[o], why, ev) for s, o, why, ev in v]
+                    for k, v in clusters.neighbours.items()},
         pairs_scored=clusters.pairs_scored,
         config=clusters.config,
-        name_counts=clusters.name_counts,
-        names_scored=clusters.names_scored,
+        model=clusters.model,
+        threshold=clusters.threshold,
     )
 
 
-__all__ = ["Curation", "Resolution", "ResolverConfig", "resolve"]
+__all__ = ["Curation", "PersonModel", "Resolution", "ResolverConfig", "resolve"]

@@ -36,9 +36,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from ingest_core.errors import StorageError
 from ingest_core.resolution import Resolution, _person, resolve
 from ingest_core.resolution._ids import anchor_of, entity_id, member_key
-from ingest_core.resolution._mentions import Mentions, mentions_from_records
 from ingest_core.resolution.config import ResolverConfig
 from ingest_core.resolution.curation import Curation
+from ingest_core.resolution.mentions import Mentions, mentions_from_records
 from ingest_core.resolution.papers import (
     resolve_works,
     title_key,

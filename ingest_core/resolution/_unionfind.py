@@ -22,6 +22,9 @@ class UnionFind:
     def members(self, root: int) -> list[int]:
         return self._members[root]
 
+    def size(self, root: int) -> int:
+        return len(self._members[root])
+
     def union(self, a: int, b: int) -> int:
         """Merge the clusters of ``a`` and ``b``; returns the new root (the smaller index)."""
         ra, rb = self.find(a), self.find(b)

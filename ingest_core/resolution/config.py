@@ -26,8 +26,45 @@ class ResolverConfig(BaseModel):
     )
     title_contained_min: float = Field(
         0.95,
-        description="Token-set similarity at which one title counts as containing the other "
-        "(a subtitle dropped); such pairs then need authors or abstracts in agreement.",
+        description="Partial similarity (the shorter title against its best-aligned stretch "
+        "of the longer) at which one title counts as containing the other: a subtitle or a "
+        "note dropped, not words picked from all over; such pairs then need authors or "
+        "abstracts in agreement.",
+    )
+    title_same_min: float = Field(
+        0.95,
+        description="Title similarity at which two titles count as the same title cut or "
+        "misspelt (a PDF extraction drops the last word), for the distinctive-title rule.",
+    )
+    distinctive_title_tokens: int = Field(
+        5,
+        description="A title with at least this many significant tokens, the same on both "
+        "works, not generic, with both years known and compatible, is evidence enough even "
+        "when the author lists share no one (a book review's reviewer against the reviewed "
+        "book's author, names a PDF extraction picked up from the text).",
+    )
+    bare_copy_year_weak: bool = Field(
+        True,
+        description="A work with no venue and no DOI or arXiv id (a bare PDF copy) is often "
+        "dated when it was found, not published: its year does not contradict a work with "
+        "the same specific title and agreeing authors.",
+    )
+    lone_edition_merge: bool = Field(
+        True,
+        description="A work with no DOI or arXiv id under a generic title joins the one "
+        "identified work with that title in compatible years when nothing contradicts (a "
+        "PDF copy of a journal's 'Preface'), the closest year first; two identified "
+        "candidates as close leave it alone, and a copy with no year joins only the one "
+        "identified work under its title. This bets the corpus holds the edition it "
+        "copies: turn it off for a corpus of unrelated scraps.",
+    )
+    notice_title_words: frozenset[str] = Field(
+        frozenset({"addendum", "erratum", "errata", "corrigendum", "corrigenda", "retraction",
+                   "comments", "reply", "rejoinder"}),
+        description="A title opening with one of these is a notice about a paper (an "
+        "addendum, a reply); it is never the paper it names, however close the titles. "
+        "Words that also open research titles ('Response of ...', 'Correction of ...') "
+        "are left out.",
     )
     generic_title_tokens: int = Field(
         3,
@@ -72,26 +109,53 @@ class ResolverConfig(BaseModel):
     given_min: float = Field(
         0.85, description="Given-name similarity (0..1) for two full given names to be compatible."
     )
+    initials_penalty: float = Field(
+        0.9, description="Name agreement when the names agree only through initials."
+    )
     block_max: int = Field(
         1000,
         description="A name block larger than this is split by the first letters of the given "
         "name; initials-only mentions are still compared with every part.",
     )
     split_prefix: int = Field(3, description="Given-name letters used to split a large block.")
-    feature_df_max: int = Field(
-        20,
-        description="A coauthor or topic shared by more mentions of one block than this is too "
-        "common to be evidence.",
+    dense_pairs_max: int = Field(
+        50_000,
+        description="A (sub)block with at most this many pairs has every pair scored; a larger "
+        "one only the pairs that share a coauthor, paper, profile, ORCID iD, venue, title or "
+        "affiliation term held by at most candidate_df_max of its mentions.",
     )
-    weight_same_profile: float = Field(
-        5.0, description="Evidence of one profile page: same URL, or a work listed on it."
+    candidate_df_max: int = Field(
+        300,
+        description="In a large block, a term shared by more mentions than this finds no "
+        "candidate pairs (it still counts as evidence between pairs found otherwise).",
     )
-    weight_shared_paper: float = Field(3.0, description="Evidence per shared resolved paper.")
-    weight_shared_coauthor: float = Field(1.0, description="Evidence per shared coauthor.")
-    weight_shared_topic: float = Field(0.3, description="Evidence for fully shared topics.")
+    person_model: str | None = Field(
+        None,
+        description="Path of a person model (JSON, from benchmarks/train_person_model.py); "
+        "None uses the one shipped with the package.",
+    )
+    link_threshold: float | None = Field(
+        None,
+        description="Average pair probability two clusters need to merge; None uses the cut "
+        "validated with the model.",
+    )
+    second_round_max: int = Field(
+        400,
+        description="After linkage on mention pairs, a block group with at most this many "
+        "clusters compares them again as wholes (all members' evidence together), which "
+        "joins a prolific person's papers that share little pairwise; 0 turns it off.",
+    )
+    second_rounds: int = Field(
+        3, description="Rounds of comparing clusters as wholes at most (until none merge)."
+    )
+    second_round_threshold: float | None = Field(
+        None,
+        description="Probability two clusters compared as wholes need to merge; None uses "
+        "the cut validated with the model.",
+    )
     weight_profile_metrics: float = Field(
         0.5,
-        description="Evidence added when two profiles on different sites report compatible "
+        description="Log-odds added when two profiles on different sites report compatible "
         "metrics (h-index, works count), and taken away when they contradict each other; "
         "counted only beside other evidence (metrics alone never merge).",
     )
@@ -99,27 +163,6 @@ class ResolverConfig(BaseModel):
         0.25,
         description="Relative difference (of the larger value) within which two sites' "
         "h-indexes or works counts agree; sites index different subsets of one's works.",
-    )
-    coauthor_common_from: int = Field(
-        10,
-        description="A shared coauthor whose name key more mentions than this carry weighs "
-        "less (by commonness_weight per factor of ten): a common coauthor name is weak evidence.",
-    )
-    max_shared_papers: int = Field(2, description="Shared papers counted at most.")
-    max_shared_coauthors: int = Field(3, description="Shared coauthors counted at most.")
-    evidence_required: float = Field(
-        1.0, description="Evidence a pair of rare names needs for a merge score of 1 - 1/e."
-    )
-    commonness_weight: float = Field(
-        0.5,
-        description="Extra evidence required per factor of ten mentions sharing the name key: "
-        "a common name needs more evidence.",
-    )
-    initials_penalty: float = Field(
-        0.9, description="Name score when the names agree only through initials."
-    )
-    merge_threshold: float = Field(
-        0.5, description="Average-linkage score two clusters need to merge."
     )
     explain_candidates: int = Field(3, description="Nearest kept-out candidates kept per entity.")
 

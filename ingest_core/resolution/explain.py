@@ -53,28 +53,34 @@ def explain_person(
         lines.append("  papers:")
         lines.extend(f"    - {pid}: {titles.get(pid, '')}" for pid in person.paper_ids)
     if person.evidence:
-        lines.append("  joined because:")
+        lines.append("  joined because (evidence by kind; weight = its term in the log-odds):")
+        last = None
         for e in person.evidence:
+            pair = " + ".join(e.between)
+            if pair != last:
+                lines.append(f"    - {pair} (merge score {e.score:.2f}):")
+                last = pair
             detail = e.detail
             if e.kind == "shared_papers":
-                detail = "; ".join(f"{t} ({titles.get(t, '?')})" for t in detail.split(", "))
-            lines.append(f"    - {' + '.join(e.between)}: {e.kind} (score {e.score:.2f}) {detail}")
-    m = res.mentions
-    keys = {(m.fam[r], m.giv[r][:1]) for r in res.groups[k]}
-    near = set(res.neighbours.get(k, set()))
-    near |= {res.row_cluster[r] for r in range(len(m)) if (m.fam[r], m.giv[r][:1]) in keys}
-    near.discard(k)
-    kept = []
-    for nb in near:
-        score, parts, veto = res.pair_score(k, nb)
-        reason = veto or (f"score {score:.2f} below {res.config.merge_threshold}: "
-                          + "; ".join(f"{kind} {detail}" for kind, _, detail in parts))
-        if veto is None and all(kind == "name" for kind, _, _ in parts):
-            reason += "; no shared paper, coauthor or profile: a name alone is not enough"
-        kept.append((score, ids[nb], reason))
+                detail = "; ".join(f"{t} ({titles.get(t.split()[-1], '?')})"
+                                   for t in detail.split(", "))
+            weight = "decisive" if e.weight is None else f"{e.weight:+.2f}"
+            lines.append(f"        {e.kind:<17} {weight:>8}  {detail}")
+    kept = res.neighbours.get(k, [])
     if kept:
-        lines.append("  nearest candidates kept out:")
-        for score, other, reason in sorted(kept, key=lambda t: (-t[0], t[1]))[
-                : res.config.explain_candidates]:
-            lines.append(f"    - {other} (score {score:.2f}): {reason}")
+        lines.append(f"  nearest candidates kept out (merge needs an average pair probability "
+                     f"of {res.threshold:.2f}):")
+        for score, other, veto, evidence in sorted(kept, key=lambda t: (-t[0], ids[t[1]])):
+            reason = veto or f"average probability {score:.2f} below the cut"
+            if veto is None and all(kind in ("prior", "name", "years") for kind, _, _ in evidence):
+                reason += ("; no shared coauthor, venue, title term, affiliation, paper or "
+                           "profile: a name alone is not enough")
+            name = res.mentions.name[res.groups[other][0]]
+            lines.append(f"    - {ids[other]} {name!r} (score {score:.2f}): {reason}")
+            for kind, term, detail in evidence:
+                shown = "decisive" if term == float("inf") else f"{term:+.2f}"
+                lines.append(f"        {kind:<17} {shown:>8}  {detail}")
+    elif not person.evidence:
+        lines.append("  no candidate shares a coauthor, venue, title term, affiliation, paper or "
+                     "profile with this person: a name alone is not enough")
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from ingest_core._names import PARTICLES, split_name
 from ingest_core._text import fold
 from ingest_core.resolution._ids import member_key
-from schemas import Author, Profile, Work
+from schemas import Profile, Work
 
 _PUNCT = re.compile(r"[^\w\s]+")
 
@@ -49,18 +49,45 @@ def order_ambiguous(fam: str, giv: str) -> bool:
             and _PINYIN.fullmatch(fam) is not None and _PINYIN.fullmatch(giv) is not None)
 
 
-def coauthor_keys(name: str, given: str | None, family: str | None) -> list[str]:
-    """The keys a coauthor is compared by: family key and first initial, and for a name
-    whose order is ambiguous the swapped reading too ("Chen Lin" may be Lin Chen)."""
+_STOP = frozenset({
+    "a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on",
+    "or", "over", "the", "their", "this", "to", "under", "using", "via", "with", "without",
+    "based", "toward", "towards", "new", "study", "analysis", "approach", "method", "methods",
+})
+_WORD = re.compile(r"[^\W_]{2,}")
+
+
+@lru_cache(maxsize=1 << 18)
+def terms(text: str) -> tuple[str, ...]:
+    """Folded content words of a title, venue or affiliation, stop words and numbers left
+    out and a plural ``s`` dropped: what term overlap between two mentions compares."""
+    out = []
+    for word in _WORD.findall(fold(text)):
+        if word in _STOP or word.isdigit():
+            continue
+        stem = word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") \
+            else word
+        out.append(sys.intern(stem))
+    return tuple(out)
+
+
+def coauthor_name(name: str, given: str | None, family: str | None) -> str:
+    """A coauthor as compared: folded family key, a space, folded given names ("shi f",
+    "shi fanhuai"); features compare these as names, initials fitting full given names."""
     if family is None and given is None:
         parts = split_name(name)
         given, family = parts.given, parts.family
-    fam = family_key(family)
-    giv = given_key(given)
-    keys = [f"{fam} {giv[:1]}".strip()]
-    if order_ambiguous(fam, giv):
-        keys.append(f"{giv} {fam[:1]}")
-    return keys
+    return sys.intern(f"{family_key(family)} {given_key(given)}".strip())
+
+
+def coauthor_keys(name: str, given: str | None, family: str | None) -> list[str]:
+    """The block keys of a coauthor: family key and first initial (what the store indexes)."""
+    fam, _, giv = coauthor_name(name, given, family).partition(" ")
+    return [f"{fam} {giv[:1]}".strip()]
+
+
+Years = tuple[int, int]
+"""The first and last year a mention's works appeared."""
 
 
 @dataclass
@@ -79,11 +106,19 @@ class Mentions:
     giv: list[str] = field(default_factory=list)
     papers: list[frozenset[str]] = field(default_factory=list)
     coauthors: list[frozenset[str]] = field(default_factory=list)
+    """Coauthors as ``coauthor_name`` gives them (the mention's own name left out)."""
     topics: list[frozenset[str]] = field(default_factory=list)
     profile_of: list[int | None] = field(default_factory=list)
     """For an author position of a work listed on a profile page: that profile's row."""
     metrics: list[tuple[int | None, int | None] | None] = field(default_factory=list)
     """A profile's own (h-index, works count), when its page shows either."""
+    venue: list[tuple[str, ...]] = field(default_factory=list)
+    """Venue terms, with the whole folded venue as one more term, and the topics."""
+    text: list[tuple[str, ...]] = field(default_factory=list)
+    """Title and keyword terms."""
+    affiliation: list[tuple[str, ...]] = field(default_factory=list)
+    years: list[Years | None] = field(default_factory=list)
+    orcid: list[str | None] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.key)
@@ -103,6 +138,11 @@ class Mentions:
         topics: frozenset[str] = frozenset(),
         profile_of: int | None = None,
         metrics: tuple[int | None, int | None] | None = None,
+        venue: tuple[str, ...] = (),
+        text: tuple[str, ...] = (),
+        affiliation: tuple[str, ...] = (),
+        years: Years | None = None,
+        orcid: str | None = None,
     ) -> int:
         """Append one mention; returns its row."""
         if family is None and given is None:
@@ -123,20 +163,45 @@ class Mentions:
         self.topics.append(topics)
         self.profile_of.append(profile_of)
         self.metrics.append(metrics)
+        self.venue.append(venue)
+        self.text.append(text)
+        self.affiliation.append(affiliation)
+        self.years.append(years)
+        self.orcid.append(orcid)
         return len(self.key) - 1
 
     def is_profile(self, row: int) -> bool:
         return self.position[row] is None
 
 
-def _author_keys(authors: Sequence[Author]) -> list[list[str]]:
-    return [coauthor_keys(a.name, a.given, a.family) for a in authors]
+def venue_terms(venue: str | None, topics: frozenset[str]) -> tuple[str, ...]:
+    """A venue's words, the whole venue as one term ("v:icml"), and the topic categories."""
+    out: list[str] = []
+    if venue:
+        out.extend(terms(venue))
+        whole = " ".join(_WORD.findall(fold(venue)))
+        if whole:
+            out.append(sys.intern("v:" + whole))
+    out.extend(sys.intern("t:" + fold(t)) for t in sorted(topics))
+    return tuple(out)
+
+
+def _work_text(w: Work) -> tuple[str, ...]:
+    found = terms(w.title)
+    for k in w.keywords:
+        found += terms(k)
+    return found
+
+
+def _span(years: list[int]) -> Years | None:
+    return (min(years), max(years)) if years else None
 
 
 def mentions_from_records(
     works: Sequence[Work], profiles: Sequence[Profile], work_to_paper: Mapping[str, str]
 ) -> Mentions:
-    """Profile subjects and author positions, with their papers, coauthors and topics.
+    """Profile subjects and author positions, with the evidence each carries: papers,
+    coauthors, venues, title terms, affiliations, years, ORCID iDs.
 
     Args:
         works: work records (unique ids).
@@ -153,35 +218,51 @@ def mentions_from_records(
         own = family_key(p.family if p.family or p.given else split_name(p.name).family)
         listed = [by_id[w] for w in p.work_ids if w in by_id]
         coauthors = {
-            k for w in listed for ks in _author_keys(w.authors) if not ks[0].startswith(own + " ")
-            for k in ks
+            c for w in listed for a in w.authors
+            if not (c := coauthor_name(a.name, a.given, a.family)).startswith(own + " ")
         }
+        topics = frozenset(w.category for w in listed if w.category)
+        venues: list[str] = []
+        text_terms: list[str] = []
+        for w in listed:
+            venues.extend(venue_terms(w.venue, frozenset()))
+            text_terms.extend(_work_text(w))
+        venues.extend(venue_terms(None, topics))
         profile_rows[p.id] = table.add(
             record_id=p.id, position=None, name=p.name, given=p.given, family=p.family,
             source=p.source, url=p.provenance.url,
             papers=frozenset(work_to_paper[w.id] for w in listed if w.id in work_to_paper),
-            coauthors=frozenset(coauthors),
-            topics=frozenset(w.category for w in listed if w.category),
+            coauthors=frozenset(coauthors), topics=topics,
             metrics=(p.metrics.h_index, p.metrics.works_count)
             if p.metrics.h_index is not None or p.metrics.works_count is not None else None,
+            venue=tuple(venues), text=tuple(text_terms),
+            affiliation=terms(p.affiliation) if p.affiliation else (),
+            years=_span([w.year for w in listed if w.year]),
         )
     owner: dict[str, int] = {}
     for p in sorted(profiles, key=lambda p: p.id):  # the same owner however records come
         for wid in p.work_ids:
             owner.setdefault(wid, profile_rows[p.id])
     for w in sorted(works, key=lambda w: w.id):
-        keys = _author_keys(w.authors)
+        names = [coauthor_name(a.name, a.given, a.family) for a in w.authors]
         paper = frozenset({work_to_paper[w.id]}) if w.id in work_to_paper else frozenset()
         topics = frozenset({w.category}) if w.category else frozenset()
+        venue = venue_terms(w.venue, topics)
+        text = _work_text(w)
+        year = w.year or (w.published.date.year if w.published else None)
+        years = (year, year) if year else None
         for pos, author in enumerate(w.authors):
             if not author.name.strip():
                 continue
+            affiliation: tuple[str, ...] = ()
+            for a in author.affiliations:
+                affiliation += terms(a)
             table.add(
                 record_id=w.id, position=pos, name=author.name, given=author.given,
                 family=author.family, source=w.source, url=None, papers=paper,
-                coauthors=frozenset(
-                    k for i, ks in enumerate(keys) if i != pos for k in ks if k not in keys[pos]
-                ),
-                topics=topics, profile_of=owner.get(w.id),
+                coauthors=frozenset(c for i, c in enumerate(names)
+                                    if i != pos and c != names[pos]),
+                topics=topics, profile_of=owner.get(w.id), venue=venue, text=text,
+                affiliation=affiliation, years=years, orcid=author.orcid,
             )
     return table

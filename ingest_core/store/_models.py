@@ -123,7 +123,7 @@ class RunRow(Base):
     counts: Mapped[str | None] = mapped_column(Text)
 
 
-# resolved entities (issue 5): written by ``ingest resolve --db`` (ingest_core/resolution/_persist.py)
+# resolved entities: written by ``ingest resolve --db`` (ingest_core/resolution/_persist.py)
 entities = Table(
     "entities", Base.metadata,
     Column("id", String(40), primary_key=True),
