@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from make_corpus import CorpusPage, iter_pages  # noqa: E402
 
-from ingest_core.resolution._persist import resolve_store, stored_entities  # noqa: E402
+from ingest_core.resolution.stored import resolve_store, stored_entities  # noqa: E402
 from ingest_core.store import Store  # noqa: E402
 
 

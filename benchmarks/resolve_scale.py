@@ -7,8 +7,8 @@ a research group of 3-8 people with the group's topic (the coauthor and topic ev
 on real pages; a homonym has other coauthors), with an outside collaborator on some
 papers, and a third of the papers are listed by a second site with names spelled
 independently (the shared-paper evidence). Papers also carry what real records do: the
-group's venues, title words of its topic, a year within its active span, and (on 40% of
-author positions) its institution.
+group's venues, title words of its topic and of its own problems, a year within its active
+span, and (on 40% of author positions) its institution.
 Each size runs in a fresh process so peak RSS is its own. Prints time, peak RSS, candidate
 pairs scored (mention pairs of the (sub)blocks that went through batch name scoring, and
 the distinct name pairs rapidfuzz ``process.cdist`` computed for them), the reduction ratio
@@ -77,6 +77,7 @@ def generate(n_mentions: int, seed: int = 7) -> tuple[Mentions, list[int]]:
     # what real records carry besides names: a group publishes in a few venues, on its
     # topic's words, in a span of years, from one institution (shown on some papers only)
     topic_words = {t: [_word(rng).lower() for _ in range(25)] for t in set(topic_of)}
+    group_words = [[_word(rng).lower() for _ in range(12)] for _ in groups]
     common_words = [_word(rng).lower() for _ in range(200)]
     venue_pool = [f"Journal of {_word(rng)} {_word(rng)}" for _ in range(3000)]
     venues_of = [rng.sample(venue_pool, 3) for _ in groups]
@@ -99,7 +100,8 @@ def generate(n_mentions: int, seed: int = 7) -> tuple[Mentions, list[int]]:
                 authors.append(outsider)
         papers = frozenset({f"paper{paper}"})
         topics = frozenset({topic_of[g]})
-        words = rng.sample(topic_words[topic_of[g]], 4) + rng.sample(common_words, 3)
+        words = (rng.sample(topic_words[topic_of[g]], 2) + rng.sample(group_words[g], 3)
+                 + rng.sample(common_words, 2))
         text = terms(" ".join(words))
         venue = terms(rng.choice(venues_of[g]))
         year = start_of[g] + rng.randint(0, 12)

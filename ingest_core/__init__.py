@@ -20,11 +20,9 @@ from ingest_core._registry import get_parser, installed_parsers
 from ingest_core.errors import IngestError
 from ingest_core.parser import Page, Parser, RecordContext, record_id
 
-# Imported eagerly: the subpackage `ingest_core.resolve` would otherwise shadow the function.
-from ingest_core.resolution import Resolution, ResolverConfig, resolve
-
 if _TYPE_CHECKING:
     from ingest_core._backfill import backfill
+    from ingest_core.resolution import Resolution, ResolverConfig, resolve
     from ingest_core.store import Store
 
 # The store, backfill (SQLAlchemy) and resolution (numpy, scipy) load on first use, so that

@@ -404,7 +404,7 @@ def _options(curation: Path | None, config: Path | None) -> tuple[ResolverConfig
 def _resolve_db(db: str, curation: Path | None, config: Path | None, *,
                 incremental: bool) -> list[str]:
     """Resolve a store, write its entity tables, return every stored entity as JSON."""
-    from ingest_core.resolution._persist import resolve_store, stored_entities
+    from ingest_core.resolution.stored import resolve_store, stored_entities
     from ingest_core.store import Store
 
     cfg, cur = _options(curation, config)

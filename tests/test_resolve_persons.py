@@ -5,6 +5,8 @@ from __future__ import annotations
 from ingest_core import resolve
 from ingest_core.resolution import Curation
 from ingest_core.resolution.config import ResolverConfig
+from ingest_core.resolution.features import FEATURES
+from ingest_core.resolution.model import PersonModel
 from ingest_core.resolution.persons import given_score
 from schemas import AnyRecord, Person, ProfileMetrics
 from tests.resolve_helpers import profile, seed_records, work
@@ -154,29 +156,23 @@ def _metric_profiles(h: tuple[int, int], works: tuple[int, int]) -> list[AnyReco
 
 
 def test_profile_metrics_are_modest_evidence_both_ways() -> None:
-    # the merge score the shared coauthor gives alone, then a cut just above it: only the
-    # (decisively weighted) agreeing metrics of the two profiles can reach it
-    loose = resolve(_metric_profiles((12, 13), (40, 46)), config=ResolverConfig(
-        weight_profile_metrics=0.0, link_threshold=0.05, second_round_max=0))
-    alone = _person_with(loose.persons, "a-p").confidence
-    assert _person_with(loose.persons, "a-p") is _person_with(loose.persons, "b-p")
-    strict = ResolverConfig(link_threshold=(alone + (1 + 3 * alone) / 4) / 2,
-                            second_round_max=0, weight_profile_metrics=20.0)
-    same = resolve(_metric_profiles((12, 13), (40, 46)), config=strict)
+    """A model that gives a shared coauthor even odds: agreeing metrics of two profiles lift
+    the pair over a cut just above even, contradicting ones drop it under one just below."""
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("coauthor_shared")] = 1.0
+    even = PersonModel(weights=tuple(weights), intercept=-1.0)
+    above = ResolverConfig(link_threshold=0.55, second_round_max=0, weight_profile_metrics=1.0)
+    same = resolve(_metric_profiles((12, 13), (40, 46)), config=above, model=even)
     pa = _person_with(same.persons, "a-p")
     assert pa is _person_with(same.persons, "b-p")
-    assert any(e.kind == "profile_metrics" for e in pa.evidence)
+    assert any(e.kind == "profile_metrics" and (e.weight or 0) > 0 for e in pa.evidence)
     assert "metrics agree" in same.explain(pa.id)
-    without = resolve(_metric_profiles((12, 13), (40, 46)),
-                      config=strict.model_copy(update={"weight_profile_metrics": 0.0}))
+    without = resolve(_metric_profiles((12, 13), (40, 46)), model=even,
+                      config=above.model_copy(update={"weight_profile_metrics": 0.0}))
     assert _person_with(without.persons, "a-p") is not _person_with(without.persons, "b-p")
-    # far-apart metrics speak against: the coauthor that joins them by default does not
-    # contradicting metrics take the profile pair's support away: a cut that the other three
-    # pairs alone do not reach keeps them apart, one they do reach joins them without metrics
-    against = ResolverConfig(link_threshold=0.875 * alone, second_round_max=0,
-                             weight_profile_metrics=20.0)
-    far = resolve(_metric_profiles((3, 45), (8, 400)), config=against)
+    below = above.model_copy(update={"link_threshold": 0.48})
+    far = resolve(_metric_profiles((3, 45), (8, 400)), config=below, model=even)
     assert _person_with(far.persons, "a-p") is not _person_with(far.persons, "b-p")
-    joined = resolve(_metric_profiles((3, 45), (8, 400)),
-                     config=against.model_copy(update={"weight_profile_metrics": 0.0}))
+    joined = resolve(_metric_profiles((3, 45), (8, 400)), model=even,
+                     config=below.model_copy(update={"weight_profile_metrics": 0.0}))
     assert _person_with(joined.persons, "a-p") is _person_with(joined.persons, "b-p")

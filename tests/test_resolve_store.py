@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from ingest_core.cli import app
-from ingest_core.resolution._persist import ENTITIES, resolve_store, stored_entities
+from ingest_core.errors import StorageError
+from ingest_core.resolution.stored import resolve_store, stored_entities
 from ingest_core.store import Store
-from tests.conftest import FIXTURES
+from ingest_core.store._models import entities as ENTITIES
+from tests.conftest import FIXTURES, ROOT
 from tests.resolve_helpers import SEED_AS_OF
 
 CASES = FIXTURES / "identity"
@@ -139,3 +144,29 @@ def test_cli_resolves_pages_and_records_and_explains(tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "ResolutionError" in bad.output
     missing = runner.invoke(app, ["explain", "person-0000000000000000", *pages])
     assert missing.exit_code == 1 and "ResolutionError" in missing.output
+
+
+def test_the_store_does_not_import_resolution() -> None:
+    # the store sits below resolution: importing it must not pull resolution in
+    code = ("import sys, ingest_core.store; "
+            "print(sorted(n for n in sys.modules if n.startswith('ingest_core.resolution')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_broken_entities_table_raises_storage_error(tmp_path: Path) -> None:
+    with Store(f"sqlite:///{tmp_path / 'broken.db'}") as store:
+        _add(store, _pages("nunez"))
+        resolve_store(store)
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE entities")
+        with pytest.raises(StorageError, match="could not read entities"):
+            list(store.entities())
+        with pytest.raises(StorageError, match="could not read entities"):
+            resolve_store(store)
+        _add(store, _pages("salimi"))
+        indexed = store.entity_key_count()
+        with pytest.raises(StorageError, match="could not write entities"):
+            resolve_store(store, incremental=True)
+        assert store.entity_key_count() == indexed  # the run's transaction rolled back

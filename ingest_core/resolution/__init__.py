@@ -126,7 +126,7 @@ def _person(k: int, clusters: PersonClusters, pid: str) -> Person:
                 names[m.name[r]], m.key[r])
 
     best = max(rows, key=rank)
-    items = clusters.evidence.get(k, [])
+    items = clusters.evidence(k)
     strongest = sorted(items, key=lambda e: (-e[1], -abs(e[2] or 1e9), e[0], e[4]))
     return Person(
         id=pid,
@@ -206,7 +206,7 @@ def _reordered(clusters: PersonClusters, order: list[int]) -> PersonClusters:
         groups=[clusters.groups[k] for k in order],
         row_cluster=[new_of[k] for k in clusters.row_cluster],
         confidence={new_of[k]: v for k, v in clusters.confidence.items()},
-        evidence={new_of[k]: v for k, v in clusters.evidence.items()},
+        merges={new_of[k]: v for k, v in clusters.merges.items()},
         neighbours={new_of[k]: [(s, new_of[o], why, ev) for s, o, why, ev in v]
                     for k, v in clusters.neighbours.items()},
         pairs_scored=clusters.pairs_scored,

@@ -16,6 +16,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest_core.resolution._unionfind import UnionFind
 from ingest_core.resolution.mentions import Mentions, order_ambiguous
 
 Member = tuple[int, bool]
@@ -93,37 +94,34 @@ def groups(
         only_blocks: when given, only groups with a key in it.
     """
     blocks: dict[str, list[Member]] = defaultdict(list)
-    tie: dict[str, str] = {}
-
-    def find(key: str) -> str:
-        while tie.get(key, key) != key:
-            key = tie[key]
-        return key
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            tie[max(ra, rb)] = min(ra, rb)
-
+    ties: list[tuple[str, str]] = []
     for row in range(len(m)):
         keys = _block_keys(m, row)
         for key, swapped in keys:
             blocks[key].append((row, swapped))
         if len(keys) > 1:
-            union(keys[0][0], keys[1][0])
-    for a, b in must_link:
-        union(_block_keys(m, a)[0][0], _block_keys(m, b)[0][0])
+            ties.append((keys[0][0], keys[1][0]))
+    ties.extend((_block_keys(m, a)[0][0], _block_keys(m, b)[0][0]) for a, b in must_link)
+    names = sorted(blocks)
+    index = {k: i for i, k in enumerate(names)}
+    uf = UnionFind(len(names))
+    tied: set[str] = set()
+    for a, b in ties:
+        if a != b:
+            uf.union(index[a], index[b])
+            tied.update((a, b))
     grouped: dict[str, list[str]] = defaultdict(list)
     for key, members in blocks.items():
-        if len(members) > 1 or key in tie:
-            grouped[find(key)].append(key)
+        if len(members) > 1 or key in tied:
+            grouped[names[uf.find(index[key])]].append(key)
     out = []
-    for _, names in sorted(grouped.items()):
-        if only_blocks is not None and not any(k in only_blocks for k in names):
+    for _, tied_keys in sorted(grouped.items()):
+        if only_blocks is not None and not any(k in only_blocks for k in tied_keys):
             continue
-        members = [mem for k in names for mem in blocks[k]]
-        parts = [p for k in names for p in _sub_blocks(m, blocks[k], block_max, split_prefix)]
-        out.append(Group(keys=names, members=members, parts=parts))
+        members = [mem for k in tied_keys for mem in blocks[k]]
+        parts = [p for k in tied_keys
+                 for p in _sub_blocks(m, blocks[k], block_max, split_prefix)]
+        out.append(Group(keys=tied_keys, members=members, parts=parts))
     return out
 
 

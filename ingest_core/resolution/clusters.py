@@ -40,7 +40,8 @@ class Aggregate:
     rows: list[int]
     variants: Counter[Variant]
     works: set[str]
-    slots: dict[str, int]
+    slots: dict[str, list[int]]
+    """Resolved paper -> the rows of this cluster that are author positions of it."""
     profiles: dict[str, set[str]]
     orcids: set[str]
     confidence: float = 1.0
@@ -57,15 +58,15 @@ class Aggregate:
             works.add(m.record_id[row])
         orcid = m.orcid[row]
         return cls(rows=[row], variants=Counter({(m.fam[row], m.giv[row]): 1}), works=works,
-                   slots=dict.fromkeys(m.papers[row], position) if position is not None
-                   else {},
+                   slots={p: [row] for p in m.papers[row]} if position is not None else {},
                    profiles=profiles, orcids={orcid} if orcid else set())
 
     def absorb(self, other: Aggregate, note: MergeNote) -> None:
         self.rows.extend(other.rows)
         self.variants.update(other.variants)
         self.works |= other.works
-        self.slots.update(other.slots)
+        for paper, held in other.slots.items():
+            self.slots.setdefault(paper, []).extend(held)
         for source, pages in other.profiles.items():
             self.profiles.setdefault(source, set()).update(pages)
         self.orcids |= other.orcids
@@ -74,13 +75,38 @@ class Aggregate:
         self.merges.append(note)
 
 
-def veto(a: Aggregate, b: Aggregate, given_min: float, initials_penalty: float) -> str | None:
+def slot_conflict(m: Mentions, x: int, y: int, given_min: float, initials_penalty: float
+                  ) -> bool:
+    """Whether two author positions of one paper (as resolved) are two people.
+
+    In one record, two positions always are. Across two records of the paper, positions
+    may differ (another author order, a truncated list), so they are two people only when
+    a record also prints, at the other's position, a name that fits the other: then the
+    paper has two authors of that name, one at each position.
+    """
+    px, py = m.position[x], m.position[y]
+    if px is None or py is None or px == py:
+        return False
+    if m.record_id[x] == m.record_id[y]:
+        return True
+    for row, pos, other in ((x, py, y), (y, px, x)):
+        at = m.row_at(m.record_id[row], pos)
+        if at is not None and _variant_score((m.fam[at], m.giv[at]), (m.fam[other], m.giv[other]),
+                                             given_min, initials_penalty) > 0.0:
+            return True
+    return False
+
+
+def veto(m: Mentions, a: Aggregate, b: Aggregate, given_min: float, initials_penalty: float
+         ) -> str | None:
     """Why two clusters can never be one person, or None."""
     if a.works & b.works:
         return "two author positions of one work"
     for paper in a.slots.keys() & b.slots.keys():
-        if a.slots[paper] != b.slots[paper]:
-            return f"two author positions of one paper ({paper})"
+        for x in a.slots[paper]:
+            for y in b.slots[paper]:
+                if slot_conflict(m, x, y, given_min, initials_penalty):
+                    return f"two author positions of one paper ({paper})"
     for source, pages in a.profiles.items():
         other = b.profiles.get(source)
         if other and not pages & other:
@@ -118,7 +144,11 @@ def _forbidden(m: Mentions, rows: Sequence[int], cannot: Mapping[int, set[int]] 
     paper = code([min(m.papers[r]) if m.position[r] is not None and m.papers[r] else None
                   for r in rows])
     pos = np.array([-1 if m.position[r] is None else m.position[r] for r in rows])
-    out |= (paper[:, None] == paper[None, :]) & (pos[:, None] != pos[None, :])
+    same_slot_paper = (paper[:, None] == paper[None, :]) & (pos[:, None] != pos[None, :])
+    np.fill_diagonal(same_slot_paper, False)
+    for i, j in zip(*np.nonzero(np.triu(same_slot_paper)), strict=True):
+        if slot_conflict(m, rows[int(i)], rows[int(j)], given_min, initials_penalty):
+            out[i, j] = out[j, i] = True
     prof_src = code([m.source[r] if m.position[r] is None else None for r in rows])
     page = code([(m.url[r] or "record:" + m.record_id[r]) if m.position[r] is None else None
                  for r in rows])
@@ -247,7 +277,7 @@ def cluster_group(
     def why_not(ra: int, rb: int) -> str | None:
         if curated_apart(ra, rb):
             return "a curator said these are different people"
-        return veto(get(ra), get(rb), given_min, initials_penalty)
+        return veto(m, get(ra), get(rb), given_min, initials_penalty)
 
     def join(ra: int, rb: int, note: MergeNote) -> int:
         a, b = get(ra), get(rb)

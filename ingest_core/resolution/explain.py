@@ -70,7 +70,8 @@ def explain_person(
     if kept:
         lines.append(f"  nearest candidates kept out (merge needs an average pair probability "
                      f"of {res.threshold:.2f}):")
-        for score, other, veto, evidence in sorted(kept, key=lambda t: (-t[0], ids[t[1]])):
+        for score, other, veto, ref in sorted(kept, key=lambda t: (-t[0], ids[t[1]])):
+            evidence = res.pair_evidence(ref)
             reason = veto or f"average probability {score:.2f} below the cut"
             if veto is None and all(kind in ("prior", "name", "years") for kind, _, _ in evidence):
                 reason += ("; no shared coauthor, venue, title term, affiliation, paper or "

@@ -32,7 +32,7 @@ from ingest_core.resolution.config import ResolverConfig
 from ingest_core.resolution.mentions import Mentions, order_ambiguous
 from ingest_core.resolution.namefit import _given_score
 
-FEATURIZER_VERSION = 1
+FEATURIZER_VERSION = 2
 
 FEATURES: tuple[str, ...] = (
     "name_agreement",
@@ -41,6 +41,7 @@ FEATURES: tuple[str, ...] = (
     "coauthor_shared",
     "coauthor_count",
     "coauthor_share",
+    "coauthor_similarity",
     "venue_similarity",
     "title_similarity",
     "affiliation_similarity",
@@ -61,6 +62,7 @@ KIND: dict[str, str] = {
     "coauthor_shared": "shared_coauthors",
     "coauthor_count": "shared_coauthors",
     "coauthor_share": "shared_coauthors",
+    "coauthor_similarity": "shared_coauthors",
     "venue_similarity": "shared_venue",
     "title_similarity": "title_terms",
     "affiliation_similarity": "affiliation",
@@ -178,6 +180,11 @@ def _coauthor_sets(m: Mentions, rows: list[int]) -> tuple[list[list[str]], ...]:
     for r in rows:
         f, k, i = [], [], []
         for c in m.coauthors[r]:
+            if c.startswith("~"):  # either order: an initial may abbreviate either part
+                first, _, second = c[1:].partition(" ")
+                k.extend((f"{first} {second[:1]}", f"{second} {first[:1]}"))
+                f.append(canon.get(c, c))
+                continue
             fam, _, giv = c.partition(" ")
             key = f"{fam} {giv[:1]}"
             k.append(key)
@@ -289,7 +296,8 @@ def _strong(m: Mentions, rows: list[int], i: int, j: int) -> str:
     if (pa and m.profile_of[b] == a) or (pb and m.profile_of[a] == b):
         return "an author of a work listed on the profile page"
     shared = m.papers[a] & m.papers[b]
-    if shared and m.record_id[a] != m.record_id[b]:
+    if shared and m.record_id[a] != m.record_id[b] and (
+            m.position[a] == m.position[b] or m.position[a] is None or m.position[b] is None):
         return "shared paper " + ", ".join(sorted(shared)[:3])
     return ""
 
@@ -355,11 +363,11 @@ def pair_features(
     ga_id = np.where(read_a == 1, fam_id[left], giv_id[left])
     gb_id = np.where(read_b == 1, fam_id[right], giv_id[right])
     distinct = list(names_seen)
-    pair_ids = np.unique(np.stack([ga_id, gb_id], axis=1), axis=0)
-    table = {(int(a), int(b)): _given_score(distinct[a], distinct[b], gmin, ipen)
-             for a, b in pair_ids}
-    name = np.fromiter((table[(int(a), int(b))] for a, b in zip(ga_id, gb_id, strict=True)),
-                       dtype=np.float64, count=n)
+    pair_ids, inverse = np.unique(ga_id * len(distinct) + gb_id, return_inverse=True)
+    table = np.array([_given_score(distinct[int(p) // len(distinct)],
+                                   distinct[int(p) % len(distinct)], gmin, ipen)
+                      for p in pair_ids], dtype=np.float64)
+    name = table[inverse.ravel()]
     name = np.where(read_a != read_b, 0.95 * name, name)
     only_initials = np.array([initials_only(g) for g in distinct], dtype=bool)
     init = (only_initials[ga_id] | only_initials[gb_id]).astype(np.float64)
@@ -387,6 +395,9 @@ def pair_features(
     x[:, _COL["coauthor_count"]] = np.log1p(shared)
     x[:, _COL["coauthor_share"]] = np.divide(shared, smaller, out=np.zeros(n),
                                              where=smaller > 0)
+    # the same coauthors weighed by rarity: a coauthor name many mentions of the block carry
+    # (a common name, or everyone's collaborator) says less than a rare one
+    x[:, _COL["coauthor_similarity"]] = _row_dot(_tfidf(full), left, right)
     x[:, _COL["venue_similarity"]] = _row_dot(_tfidf(venue_docs), left, right)
     x[:, _COL["title_similarity"]] = _row_dot(_tfidf(text_docs), left, right)
     has_aff = np.array([bool(d) for d in affil_docs])
@@ -445,7 +456,7 @@ def _row_dot_pair(p: Matrix, q: Matrix, a: np.ndarray, b: np.ndarray) -> np.ndar
 def describe(m: Mentions, a: int, b: int, feature: str, value: float) -> str:
     """Readable detail of one feature of a pair of rows (for explanations)."""
     if feature.startswith("coauthor"):
-        shared = sorted(m.coauthors[a] & m.coauthors[b])
+        shared = sorted(c.lstrip("~") for c in m.coauthors[a] & m.coauthors[b])
         return f"{len(shared)} coauthor name(s) in common: " + ", ".join(shared[:5]) \
             if shared else f"coauthors agree (share {value:.2f})"
     if feature == "venue_similarity":

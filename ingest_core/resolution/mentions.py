@@ -73,11 +73,15 @@ def terms(text: str) -> tuple[str, ...]:
 
 def coauthor_name(name: str, given: str | None, family: str | None) -> str:
     """A coauthor as compared: folded family key, a space, folded given names ("shi f",
-    "shi fanhuai"); features compare these as names, initials fitting full given names."""
+    "shi fanhuai"); features compare these as names, initials fitting full given names. A
+    two-part name that may be printed in either order is kept order-free ("~wang wei")."""
     if family is None and given is None:
         parts = split_name(name)
         given, family = parts.given, parts.family
-    return sys.intern(f"{family_key(family)} {given_key(given)}".strip())
+    fam, giv = family_key(family), given_key(given)
+    if order_ambiguous(fam, giv):  # "Wang Wei" and "Wei Wang" are one coauthor
+        return sys.intern("~" + " ".join(sorted((fam, giv))))
+    return sys.intern(f"{fam} {giv}".strip())
 
 
 def coauthor_keys(name: str, given: str | None, family: str | None) -> list[str]:
@@ -119,6 +123,8 @@ class Mentions:
     affiliation: list[tuple[str, ...]] = field(default_factory=list)
     years: list[Years | None] = field(default_factory=list)
     orcid: list[str | None] = field(default_factory=list)
+    _at: dict[tuple[str, int], int] = field(default_factory=dict, repr=False)
+    _at_rows: int = field(default=-1, repr=False)
 
     def __len__(self) -> int:
         return len(self.key)
@@ -173,6 +179,15 @@ class Mentions:
     def is_profile(self, row: int) -> bool:
         return self.position[row] is None
 
+    def row_at(self, record_id: str, position: int) -> int | None:
+        """The row of one author position of one record, if it is a mention."""
+        if self._at_rows != len(self.key):
+            self._at_rows = len(self.key)
+            self._at = {(rid, pos): r for r, (rid, pos) in
+                        enumerate(zip(self.record_id, self.position, strict=True))
+                        if pos is not None}
+        return self._at.get((record_id, position))
+
 
 def venue_terms(venue: str | None, topics: frozenset[str]) -> tuple[str, ...]:
     """A venue's words, the whole venue as one term ("v:icml"), and the topic categories."""
@@ -216,10 +231,12 @@ def mentions_from_records(
     profile_rows: dict[str, int] = {}
     for p in sorted(profiles, key=lambda p: p.id):
         own = family_key(p.family if p.family or p.given else split_name(p.name).family)
+        own_name = coauthor_name(p.name, p.given, p.family)
         listed = [by_id[w] for w in p.work_ids if w in by_id]
         coauthors = {
             c for w in listed for a in w.authors
-            if not (c := coauthor_name(a.name, a.given, a.family)).startswith(own + " ")
+            if (c := coauthor_name(a.name, a.given, a.family)) != own_name
+            and not c.startswith(own + " ")
         }
         topics = frozenset(w.category for w in listed if w.category)
         venues: list[str] = []

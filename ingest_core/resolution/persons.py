@@ -36,8 +36,25 @@ __all__ = ["PersonClusters", "block_keys", "cluster_mentions", "given_score", "g
 EvidenceItem = tuple[str, float, float | None, str, tuple[str, str]]
 """(kind, merge score, log-odds weight or None, readable detail, the two member keys)."""
 
-Nearest = tuple[float, int, str | None, list[tuple[str, float, str]]]
-"""A kept-out neighbour: (average probability, its cluster, veto or None, evidence)."""
+
+@dataclass(frozen=True, slots=True)
+class PairRef:
+    """One scored pair, kept so that its evidence can be described when asked for: the
+    table its rows are in (the mentions, or clusters compared as wholes), the rows, its
+    feature vector (None for evidence that needs no weighing) and what that was."""
+
+    table: Mentions
+    a: int
+    b: int
+    x: np.ndarray | None
+    why: str = ""
+
+
+Note = tuple[float, tuple[str, str], str, "PairRef | None"]
+"""One merge: (score, the two member keys, how it was joined, the pair behind it)."""
+
+Nearest = tuple[float, int, str | None, "PairRef | None"]
+"""A kept-out neighbour: (average probability, its cluster, veto or None, best pair)."""
 
 
 @dataclass
@@ -52,7 +69,7 @@ class PersonClusters:
     groups: list[list[int]]
     row_cluster: list[int]
     confidence: dict[int, float]
-    evidence: dict[int, list[EvidenceItem]]
+    merges: dict[int, list[Note]]
     neighbours: dict[int, list[Nearest]]
     pairs_scored: int
     """Candidate pairs whose features were computed."""
@@ -65,6 +82,52 @@ class PersonClusters:
     def cluster_papers(self, k: int) -> set[str]:
         """The resolved papers of cluster ``k``'s members."""
         return {p for r in self.groups[k] for p in self.mentions.papers[r]}
+
+    def evidence(self, k: int) -> list[EvidenceItem]:
+        """Every merge inside cluster ``k``, one item per kind of evidence behind it."""
+        out: list[EvidenceItem] = []
+        for score, between, how, ref in self.merges.get(k, []):
+            if ref is None:
+                kind = "curation" if how == "curation" else _strong_kind(how)
+                out.append((kind, score, None, how, between))
+                continue
+            for kind, weight, detail in self.pair_evidence(ref):
+                out.append((kind, score, None if weight == float("inf") else weight, detail,
+                            between))
+        return out
+
+    def pair_evidence(self, ref: PairRef | None) -> list[tuple[str, float, str]]:
+        """(kind, log-odds weight, detail) of one pair; weight inf for decisive evidence."""
+        if ref is None:
+            return []
+        if ref.x is None:
+            return [(_strong_kind(ref.why), float("inf"), ref.why)]
+        by_kind: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for feature, weight in self.model.contributions(ref.x):
+            by_kind[KIND[feature]].append((feature, weight))
+        out = [("prior", self.model.intercept, ref.why or
+                "base log-odds of two mentions of one block")]
+        for kind, terms in by_kind.items():
+            total = sum(w for _, w in terms)
+            main = max(terms, key=lambda t: abs(t[1]))[0]
+            out.append((kind, total, describe(ref.table, ref.a, ref.b, main,
+                                              float(ref.x[FEATURES.index(main)]))))
+        term = _metrics_term(ref.table, ref.a, ref.b, self.config)
+        if term is not None:
+            out.append(("profile_metrics", *term))
+        return out
+
+
+def _strong_kind(why: str) -> str:
+    return "same_profile" if "profile" in why else "orcid" if "ORCID" in why else "shared_papers"
+
+
+def _ref(m: Mentions, feats: PairFeatures, k: int) -> PairRef:
+    """The pair ``k`` of a group, for describing it later."""
+    a, b = feats.rows[feats.left[k]], feats.rows[feats.right[k]]
+    if feats.strong[k]:
+        return PairRef(m, a, b, None, feats.strong_why[k])
+    return PairRef(m, a, b, feats.x[k].copy())
 
 
 def _metrics_verdict(
@@ -121,31 +184,6 @@ def _profile_locals(m: Mentions, rows: list[int]) -> np.ndarray:
     return np.array([k for k, r in enumerate(rows) if m.position[r] is None], dtype=np.int64)
 
 
-def _evidence_of(
-    m: Mentions, model: PersonModel, feats: PairFeatures, k: int,
-    config: ResolverConfig | None = None,
-) -> list[tuple[str, float, str]]:
-    """(kind, log-odds weight, detail) of one candidate pair, one item per evidence kind."""
-    if feats.strong[k]:
-        why = feats.strong_why[k]
-        kind = ("same_profile" if "profile" in why else "orcid" if "ORCID" in why
-                else "shared_papers")
-        return [(kind, float("inf"), why)]
-    a, b = feats.rows[feats.left[k]], feats.rows[feats.right[k]]
-    by_kind: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for feature, weight in model.contributions(feats.x[k]):
-        by_kind[KIND[feature]].append((feature, weight))
-    out = [("prior", model.intercept, "base log-odds of two mentions of one block")]
-    for kind, terms in by_kind.items():
-        total = sum(w for _, w in terms)
-        main = max(terms, key=lambda t: abs(t[1]))[0]
-        out.append((kind, total, describe(m, a, b, main, float(feats.x[k, FEATURES.index(main)]))))
-    term = _metrics_term(m, a, b, config) if config is not None else None
-    if term is not None:
-        out.append(("profile_metrics", *term))
-    return out
-
-
 def _as_whole(m: Mentions, c: Aggregate, into: Mentions, k: int) -> None:
     """Add cluster ``c`` to ``into`` as one mention holding all its members' evidence."""
     rows = c.rows
@@ -162,7 +200,7 @@ def _as_whole(m: Mentions, c: Aggregate, into: Mentions, k: int) -> None:
 
 def _score_wholes(
     m: Mentions, aggs: list[Aggregate], model: PersonModel, config: ResolverConfig,
-    notes: list[list[tuple[str, float, str]]],
+    notes: list[PairRef],
 ) -> list[tuple[int, tuple[int, int, float]]]:
     """Probabilities of pairs of clusters compared as wholes (the features of two mentions
     that hold every member's coauthors, venues, titles, affiliations and years)."""
@@ -181,8 +219,9 @@ def _score_wholes(
     out = []
     for pair in np.flatnonzero(keep).tolist():
         out.append((len(notes), (int(left[pair]), int(right[pair]), float(prob[pair]))))
-        notes.append([("prior", 0.0, "the two groups compared with all their "
-                       "members' evidence together"), *_evidence_of(whole, model, feats, pair)])
+        notes.append(PairRef(whole, int(left[pair]), int(right[pair]), feats.x[pair].copy(),
+                             "base log-odds; the two groups compared with all their members' "
+                             "evidence together"))
     return out
 
 
@@ -220,7 +259,7 @@ def cluster_mentions(
     name_only = np.zeros((1, len(FEATURES)))
     name_only[0, FEATURES.index("name_agreement")] = 1.0
     unseen = min(float(model.probability(name_only)[0]), 0.9 * threshold)
-    done: list[tuple[list[int], float, list[EvidenceItem] | None]] = []
+    done: list[tuple[list[int], float, list[Note] | None]] = []
     nearest_raw: dict[int, list[Nearest]] = {}
     placed = [False] * n
     pairs_scored = 0
@@ -235,9 +274,9 @@ def cluster_mentions(
                  if a in loc and b in loc]
         first += [(int(feats.left[k]), int(feats.right[k]), 1.0, feats.strong_why[k])
                   for k in np.flatnonzero(feats.strong)]
-        whole_notes: list[list[tuple[str, float, str]]] = []
+        whole_notes: list[PairRef] = []
 
-        def wholes(aggs: list[Aggregate], notes: list[list[tuple[str, float, str]]] = whole_notes,
+        def wholes(aggs: list[Aggregate], notes: list[PairRef] = whole_notes,
                    ) -> list[tuple[int, tuple[int, int, float]]]:
             return _score_wholes(m, aggs, model, config, notes)
 
@@ -253,31 +292,17 @@ def cluster_mentions(
             for r in c.rows:
                 placed[r] = True
             if len(c.rows) > 1:
-                notes: list[EvidenceItem] = []
-                for score, a, b, how, k in c.merges:
-                    between = (m.key[a], m.key[b])
-                    if k <= -2:
-                        notes.extend((kind, score, None if weight == float("inf") else weight,
-                                      detail, between)
-                                     for kind, weight, detail in whole_notes[-2 - k])
-                        continue
-                    if k < 0:
-                        kind = "curation" if how == "curation" else (
-                            "same_profile" if "profile" in how else "orcid" if "ORCID" in how
-                            else "shared_papers")
-                        notes.append((kind, score, None, how, between))
-                        continue
-                    for kind, weight, detail in _evidence_of(m, model, feats, k, config):
-                        notes.append((kind, score, None if weight == float("inf") else weight,
-                                      detail, between))
+                notes: list[Note] = [
+                    (score, (m.key[a], m.key[b]), how,
+                     whole_notes[-2 - k] if k <= -2 else None if k < 0 else _ref(m, feats, k))
+                    for score, a, b, how, k in c.merges]
                 done.append((c.rows, c.confidence, notes))
             else:
                 done.append((c.rows, 1.0, None))
         for kc, near in result.nearest.items():
             nearest_raw[base + kc] = [
                 (score, base + other, why,
-                 whole_notes[-2 - k] if k <= -2 else [] if k < 0
-                 else _evidence_of(m, model, feats, k, config))
+                 whole_notes[-2 - k] if k <= -2 else None if k < 0 else _ref(m, feats, k))
                 for score, other, why, k in near]
     for r in range(n):
         if not placed[r]:
@@ -289,13 +314,13 @@ def cluster_mentions(
         for r in rows:
             cluster_of[r] = k
     confidence: dict[int, float] = {}
-    evidence: dict[int, list[EvidenceItem]] = {}
+    merges: dict[int, list[Note]] = {}
     for old, (_, conf, notes_of) in enumerate(done):
         if notes_of is not None:
             confidence[position[old]] = conf
-            evidence[position[old]] = notes_of
+            merges[position[old]] = notes_of
     neighbours = {position[k]: [(s, position[o], why, ev) for s, o, why, ev in near]
                   for k, near in nearest_raw.items()}
-    return PersonClusters(m, groups_out, cluster_of, confidence, evidence, neighbours,
+    return PersonClusters(m, groups_out, cluster_of, confidence, merges, neighbours,
                           pairs_scored, config, model, threshold)
 

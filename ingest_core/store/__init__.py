@@ -5,6 +5,7 @@ PostgreSQL is tested for real. See :mod:`ingest_core.store._store` for how write
 idempotent.
 """
 
+from ingest_core.store._entities import EntityIndex, MemberRow
 from ingest_core.store._store import (
     DEFAULT_URL,
     PageState,
@@ -14,4 +15,13 @@ from ingest_core.store._store import (
     normalize_url,
 )
 
-__all__ = ["DEFAULT_URL", "PageState", "QuarantineEntry", "Store", "StoreStats", "normalize_url"]
+__all__ = [
+    "DEFAULT_URL",
+    "EntityIndex",
+    "MemberRow",
+    "PageState",
+    "QuarantineEntry",
+    "Store",
+    "StoreStats",
+    "normalize_url",
+]

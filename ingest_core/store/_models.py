@@ -123,7 +123,7 @@ class RunRow(Base):
     counts: Mapped[str | None] = mapped_column(Text)
 
 
-# resolved entities: written by ``ingest resolve --db`` (ingest_core/resolution/_persist.py)
+# resolved entities: written by ``ingest resolve --db`` (SQL in ingest_core/store/_entities.py)
 entities = Table(
     "entities", Base.metadata,
     Column("id", String(40), primary_key=True),

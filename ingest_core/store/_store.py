@@ -39,7 +39,13 @@ from ingest_core._inputs import PageInput, SourceRef
 from ingest_core._outcome import PageOutcome, process_page, sha256_of, unchanged
 from ingest_core.errors import StorageError
 from ingest_core.store import _models as m
-from schemas import AnyRecord
+from ingest_core.store._entities import (
+    EntityIndex,
+    count_entity_keys,
+    read_entities,
+    read_entity_json,
+)
+from schemas import AnyRecord, Paper, Person
 from schemas.records import record_from_json
 
 log = logging.getLogger("ingest_core.store")
@@ -628,6 +634,34 @@ class Store:
                 .group_by(q.c.stage, q.c.error_code).order_by(q.c.stage, q.c.error_code))]
             runs = conn.execute(select(func.count()).select_from(m.runs)).scalar_one()
         return StoreStats(records=records, pages=pages, quarantine=quarantine, runs=runs)
+
+    # --- resolved entities (the SQL is in _entities) -----------------------------------
+
+    def entities(self) -> Iterator[Paper | Person]:
+        """Stored entities, streamed, papers then persons, each by id.
+
+        Raises:
+            StorageError: the tables cannot be read (run ``ingest resolve --db`` first).
+        """
+        with self._errors("read entities"), self.engine.connect() as conn:
+            yield from read_entities(conn)
+
+    def entity_json(self) -> dict[str, str]:
+        """Every stored entity's JSON by id."""
+        with self._errors("read entities"), self.engine.connect() as conn:
+            return read_entity_json(conn)
+
+    def entity_key_count(self) -> int:
+        """Rows of the entity index (0: no resolution has indexed the records yet)."""
+        with self._errors("read the entity index"), self.engine.connect() as conn:
+            return count_entity_keys(conn)
+
+    @contextmanager
+    def entity_index(self) -> Iterator[EntityIndex]:
+        """One transaction over the entity tables: committed when the block ends, rolled
+        back if it raises, so a resolution writes all of its entities or none."""
+        with self._errors("write entities"), self.engine.begin() as conn:
+            yield EntityIndex(conn, self._errors)
 
     # --- runs ------------------------------------------------------------------------------
 

@@ -19,21 +19,17 @@ store) and what they can touch, and rewrites only the entities whose content cha
    group's clustering depends only on its own mentions, so the result is a full run's.
 
 With curation decisions, ``--incremental`` runs in full (a decision may tie any blocks).
+This module decides what to read and write; the SQL is the store's
+(:class:`~ingest_core.store.EntityIndex`, one transaction per run).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
-
-from ingest_core.errors import StorageError
 from ingest_core.resolution import Resolution, _person, resolve
 from ingest_core.resolution._ids import anchor_of, entity_id, member_key
 from ingest_core.resolution.config import ResolverConfig
@@ -46,23 +42,16 @@ from ingest_core.resolution.papers import (
     work_blocking_keys,
 )
 from ingest_core.resolution.persons import block_keys, cluster_mentions
-from ingest_core.store import Store, _models
-from schemas import AnyRecord, Paper, Person, Profile, Work, entity_from_json, record_from_json
+from ingest_core.store import EntityIndex, MemberRow, Store
+from schemas import AnyRecord, Paper, Person, Profile, Work
 
-ENTITIES = _models.entities
-ENTITY_MEMBERS = _models.entity_members
-ENTITY_KEYS = _models.entity_keys
-RECORDS = _models.records
-CHUNK = 500
 _KEY_MAX = 80
 
 
-def _members(entity: Paper | Person) -> list[dict[str, object]]:
+def _members(entity: Paper | Person) -> list[MemberRow]:
     if isinstance(entity, Paper):
-        return [{"entity_id": entity.id, "member_key": rid, "record_id": rid, "position": None,
-                 "role": "work"} for rid in entity.members]
-    return [{"entity_id": entity.id, "member_key": member_key(m.record_id, m.position),
-             "record_id": m.record_id, "position": m.position, "role": m.role}
+        return [(entity.id, rid, rid, None, "work") for rid in entity.members]
+    return [(entity.id, member_key(m.record_id, m.position), m.record_id, m.position, m.role)
             for m in entity.members]
 
 
@@ -95,80 +84,13 @@ def stored_entities(store: Store) -> Iterator[Paper | Person]:
     Raises:
         StorageError: the tables cannot be read (run ``ingest resolve --db`` first).
     """
-    query = sa.select(ENTITIES.c.data).order_by(ENTITIES.c.kind, ENTITIES.c.id)
-    try:
-        with store.engine.connect() as conn:
-            for row in conn.execute(query):
-                yield entity_from_json(row.data)
-    except SQLAlchemyError as exc:
-        raise StorageError(f"could not read entities: {exc.__class__.__name__}",
-                           input=store.url) from exc
+    return store.entities()
 
 
-def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
-    values = sorted(set(items))
-    for k in range(0, len(values), CHUNK):
-        yield values[k:k + CHUNK]
-
-
-class _Index:
-    """Reads of the store an incremental run needs, each by a set of keys or ids; the new
-    records' keys (``pending``, not yet written) are read as if they were stored."""
-
-    def __init__(self, conn: Connection, pending: Iterable[tuple[str, str]]) -> None:
-        self.conn = conn
-        self.pending: dict[str, set[str]] = defaultdict(set)
-        for key, rid in pending:
-            self.pending[key].add(rid)
-
-    def _pairs(
-        self, key: sa.Column[str], value: sa.Column[str], values: Iterable[str]
-    ) -> Iterator[tuple[str, str]]:
-        """``(key, value)`` rows whose ``key`` is one of ``values``, read in chunks."""
-        for part in _chunks(values):
-            rows = self.conn.execute(sa.select(key, value).where(key.in_(part)))
-            for k, v in rows:  # noqa: UP028 - unpack Rows into the plain tuples callers expect
-                yield k, v
-
-    def _grouped(
-        self, key: sa.Column[str], value: sa.Column[str], values: Iterable[str]
-    ) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = defaultdict(set)
-        for k, v in self._pairs(key, value, values):
-            out[k].add(v)
-        return out
-
-    def holders(self, keys: Iterable[str]) -> dict[str, set[str]]:
-        """Record ids indexed under each key."""
-        keys = set(keys)
-        out = self._grouped(ENTITY_KEYS.c.key, ENTITY_KEYS.c.record_id, keys)
-        for key in keys & self.pending.keys():
-            out[key] |= self.pending[key]
-        return out
-
-    def keys_of(self, ids: Iterable[str]) -> dict[str, set[str]]:
-        """The keys each record id is indexed under."""
-        return self._grouped(ENTITY_KEYS.c.record_id, ENTITY_KEYS.c.key, ids)
-
-    def records(self, ids: Iterable[str]) -> list[AnyRecord]:
-        return [record_from_json(d) for _, d in self._pairs(RECORDS.c.id, RECORDS.c.data, ids)]
-
-    def title_keys(self, ids: Iterable[str]) -> dict[str, str]:
-        """The normalized title of each work record (read without validating the record)."""
-        return {rid: title_key(json.loads(d).get("title") or "")
-                for rid, d in self._pairs(RECORDS.c.id, RECORDS.c.data, ids)}
-
-    def entity_of(self, member_keys: Iterable[str], kind: str) -> dict[str, str]:
-        """The stored entity of each member key (works: their record ids), of one kind."""
-        prefix = kind + "-"
-        pairs = self._pairs(ENTITY_MEMBERS.c.member_key, ENTITY_MEMBERS.c.entity_id, member_keys)
-        return {k: e for k, e in pairs if e.startswith(prefix)}
-
-    def members(self, entity_ids: Iterable[str]) -> dict[str, set[str]]:
-        return self._grouped(ENTITY_MEMBERS.c.entity_id, ENTITY_MEMBERS.c.member_key, entity_ids)
-
-    def data(self, entity_ids: Iterable[str]) -> dict[str, str]:
-        return dict(self._pairs(ENTITIES.c.id, ENTITIES.c.data, entity_ids))
+def _title_keys(idx: EntityIndex, ids: Iterable[str]) -> dict[str, str]:
+    """The normalized title of each work record (read without validating the record)."""
+    return {rid: title_key(json.loads(d).get("title") or "")
+            for rid, d in idx.record_json(ids).items()}
 
 
 def resolve_store(
@@ -198,71 +120,43 @@ def resolve_store(
     """
     config = config or ResolverConfig()
     curated = curation is not None and bool(curation.must_link or curation.cannot_link)
-    try:
-        with store.engine.connect() as conn:
-            indexed = conn.execute(sa.select(sa.func.count()).select_from(ENTITY_KEYS)).scalar()
-        if incremental and indexed and not curated:
-            with store.engine.begin() as conn:
-                return None, _incremental(conn, config)
-        records = [*store.records(kind="work"), *store.records(kind="profile")]
-        with store.engine.connect() as conn:
-            stored = {row.id: row.data for row in conn.execute(
-                sa.select(ENTITIES.c.id, ENTITIES.c.data))}
-        res = resolve(records, config=config, curation=curation)
-        fresh = {e.id: e for e in res.entities()}
-        with store.engine.begin() as conn:
-            counts = _write(conn, fresh, stored)
-            conn.execute(ENTITY_KEYS.delete())
-            _insert(conn, ENTITY_KEYS, [{"key": k, "record_id": r}
-                                        for k, r in sorted(record_keys(records))])
-    except SQLAlchemyError as exc:
-        raise StorageError(f"could not resolve the store: {exc.__class__.__name__}: {exc}",
-                           input=store.url) from exc
+    if incremental and store.entity_key_count() and not curated:
+        with store.entity_index() as idx:
+            return None, _incremental(idx, config)
+    records = [*store.records(kind="work"), *store.records(kind="profile")]
+    stored = store.entity_json()
+    res = resolve(records, config=config, curation=curation)
+    fresh = {e.id: e for e in res.entities()}
+    with store.entity_index() as idx:
+        counts = _write(idx, fresh, stored)
+        idx.clear_keys()
+        idx.insert_keys(record_keys(records))
     counts["records_loaded"] = len(records)
     return res, counts
 
 
-def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, object]]) -> None:
-    for k in range(0, len(rows), CHUNK):
-        conn.execute(table.insert(), rows[k:k + CHUNK])
-
-
-def _write(conn: Connection, fresh: dict[str, Paper | Person], stored: dict[str, str]
+def _write(idx: EntityIndex, fresh: dict[str, Paper | Person], stored: dict[str, str]
            ) -> dict[str, int]:
     """Replace the ``stored`` entities (id to JSON) by ``fresh`` ones, touching only the
     rows that differ."""
     changed = [e for eid, e in sorted(fresh.items()) if stored.get(eid) != e.model_dump_json()]
     gone = sorted(eid for eid in stored if eid not in fresh)
-    now = dt.datetime.now(dt.UTC)
     drop = [*gone, *(e.id for e in changed if e.id in stored)]
-    for part in _chunks(drop):
-        conn.execute(ENTITY_MEMBERS.delete().where(ENTITY_MEMBERS.c.entity_id.in_(part)))
-        conn.execute(ENTITIES.delete().where(ENTITIES.c.id.in_(part)))
-    _insert(conn, ENTITIES, [
-        {"id": e.id, "kind": e.kind, "name": e.title if isinstance(e, Paper) else e.name,
-         "member_count": len(e.members), "data": e.model_dump_json(), "resolved_at": now}
-        for e in changed])
-    _insert(conn, ENTITY_MEMBERS, [m for e in changed for m in _members(e)])
+    idx.write_entities(changed, [row for e in changed for row in _members(e)], drop)
     return {"inserted": sum(e.id not in stored for e in changed),
             "updated": sum(e.id in stored for e in changed), "deleted": len(gone),
             "unchanged": len(fresh) - len(changed)}
 
 
-def _incremental(conn: Connection, config: ResolverConfig) -> dict[str, int]:
+def _incremental(idx: EntityIndex, config: ResolverConfig) -> dict[str, int]:
     """Re-resolve what the records new to the index (or gone from the store) touch."""
-    indexed_ids = sa.select(ENTITY_KEYS.c.record_id).where(
-        ENTITY_KEYS.c.record_id == RECORDS.c.id).exists()
-    new = [record_from_json(d) for d in conn.execute(
-        sa.select(RECORDS.c.data).where(RECORDS.c.kind.in_(("work", "profile")),
-                                        ~indexed_ids).order_by(RECORDS.c.id)).scalars()]
-    alive = sa.select(RECORDS.c.id).where(RECORDS.c.id == ENTITY_KEYS.c.record_id).exists()
-    gone = set(conn.execute(sa.select(ENTITY_KEYS.c.record_id).where(~alive).distinct())
-               .scalars())
+    new = idx.unindexed_records()
+    gone = idx.vanished_ids()
     counts = {"inserted": 0, "updated": 0, "deleted": 0, "unchanged": 0, "records_loaded": 0}
     if not new and not gone:
         return counts
     new_keys = record_keys(new)
-    idx = _Index(conn, new_keys)
+    idx.add_pending(new_keys)
     new_ids = {r.id for r in new}
     loaded: dict[str, AnyRecord] = {r.id: r for r in new}
 
@@ -296,7 +190,7 @@ def _incremental(conn: Connection, config: ResolverConfig) -> dict[str, int]:
                 mates[rid] |= rids - gone - in_s
         # only a block-mate whose title could match is a candidate worth loading; a gone
         # work's block-mates are all loaded (the paper it held together may fall apart)
-        titles.update(idx.title_keys({r for rs in mates.values() for r in rs} - titles.keys()))
+        titles.update(_title_keys(idx, {r for rs in mates.values() for r in rs} - titles.keys()))
         for rid, rs in mates.items():
             extra |= {r for r in rs if rid in gone
                       or titles_may_match(titles[rid], titles[r], config)}
@@ -322,7 +216,8 @@ def _incremental(conn: Connection, config: ResolverConfig) -> dict[str, int]:
         if frontier <= seen_pairs:
             break
     stored_ids = set(stored_paper.values()) | gone_papers
-    paper_counts = _write(conn, {p.id: p for p in paper_res.papers}, idx.data(stored_ids))
+    paper_counts = _write(idx, {p.id: p for p in paper_res.papers},
+                          idx.entity_json(stored_ids))
     repapered = {w for w in in_s if paper_res.work_to_paper.get(w) != stored_paper.get(w)}
 
     # --- persons: whole name-block groups of the mentions that are new or moved ---
@@ -338,24 +233,24 @@ def _incremental(conn: Connection, config: ResolverConfig) -> dict[str, int]:
     stored_persons |= set(idx.entity_of(
         (k for ks in idx.members(set(idx.entity_of(gone, "person").values())).values()
          for k in ks), "person").values())
-    person_counts = _write(conn, persons, idx.data(stored_persons))
+    person_counts = _write(idx, persons, idx.entity_json(stored_persons))
 
-    conn.execute(ENTITY_KEYS.delete().where(ENTITY_KEYS.c.record_id.in_(sorted(gone))))
-    _insert(conn, ENTITY_KEYS, [{"key": k, "record_id": r} for k, r in sorted(new_keys)])
+    idx.drop_keys(gone)
+    idx.insert_keys(new_keys)
     for name in ("inserted", "updated", "deleted", "unchanged"):
         counts[name] = paper_counts[name] + person_counts[name]
     counts["records_loaded"] = len(loaded)
     return counts
 
 
-def _block_sizes(idx: _Index, works: list[Work], gone: set[str]) -> dict[str, int]:
+def _block_sizes(idx: EntityIndex, works: list[Work], gone: set[str]) -> dict[str, int]:
     """Corpus size of every title block of these works (stored members and new ones)."""
     raw = {_short("w:" + k): k for w in works for k in work_blocking_keys(w)}
     return {raw[k]: len(rids - gone) for k, rids in idx.holders(raw).items()}
 
 
 def _persons_of_blocks(
-    idx: _Index, loaded: dict[str, AnyRecord], wanted: set[str],
+    idx: EntityIndex, loaded: dict[str, AnyRecord], wanted: set[str],
     work_to_paper: dict[str, str], config: ResolverConfig,
 ) -> tuple[Mentions, dict[str, Paper | Person]]:
     """Load the block groups of ``wanted`` whole (extending it to tied blocks), cluster
