@@ -124,8 +124,8 @@ NEAR_FLOOR = 0.2
 """Pairs of clusters compared as wholes below this share of the cut are not returned: they
 cannot merge and are too far to be worth explaining."""
 DENSE_LINKAGE_MAX = 3000
-"""A group with every pair scored and at most this many mentions is clustered by scipy's
-average linkage over the full matrix (the constraints as infinite distances)."""
+"""A group of at most this many mentions is clustered by scipy's average linkage over the
+full matrix (the constraints as infinite distances); larger ones by the sparse heap."""
 _FORBIDDEN = 1e9
 
 
@@ -177,12 +177,14 @@ def _dense_linkage(
     m: Mentions, *, rows: Sequence[int], left: np.ndarray, right: np.ndarray, prob: np.ndarray,
     threshold: float, uf: UnionFind, join: Callable[[int, int, MergeNote], int],
     cannot: Mapping[int, set[int]] | None, given_min: float, initials_penalty: float,
+    unseen: float,
 ) -> None:
-    """Average linkage over every pair at once (scipy), merges applied through ``join``."""
+    """Average linkage over every pair at once (scipy), merges applied through ``join``;
+    a pair that was not a candidate counts as ``unseen``, as in the sparse linkage."""
     from scipy.cluster.hierarchy import linkage
 
     n = len(rows)
-    p = np.zeros((n, n))
+    p = np.full((n, n), unseen)
     p[left, right] = prob
     p[right, left] = prob
     pair_index = np.full((n, n), -1, dtype=np.int64)
@@ -204,9 +206,11 @@ def _dense_linkage(
         ra, rb = uf.find(ma[0]), uf.find(mb[0])
         if ra == rb:
             continue
-        block = p[np.ix_(ma, mb)]
+        block = np.where(pair_index[np.ix_(ma, mb)] >= 0, p[np.ix_(ma, mb)], -1.0)
         x, y = np.unravel_index(int(np.argmax(block)), block.shape)
         k = int(pair_index[ma[x], mb[y]])
+        if k < 0:  # joined on unseen pairs only: cannot pass a cut above ``unseen``
+            continue
         join(ra, rb, (1.0 - float(height), rows[ma[x]], rows[mb[y]], "linkage", k))
 
 
@@ -296,10 +300,11 @@ def cluster_group(
         if how == "curation" or why_not(ra, rb) is None:
             join(ra, rb, (score, rows[i], rows[j], how, -1))
 
-    if n > 2 and len(left) == n * (n - 1) // 2 and n <= DENSE_LINKAGE_MAX:
+    dense = 2 < n <= DENSE_LINKAGE_MAX
+    if dense:
         _dense_linkage(m, rows=rows, left=left, right=right, prob=prob, threshold=threshold,
                        uf=uf, join=join, cannot=cannot, given_min=given_min,
-                       initials_penalty=initials_penalty)
+                       initials_penalty=initials_penalty, unseen=unseen)
 
     # sparse average linkage: per cluster, the clusters it has pairs with and their sums
     sums: dict[int, dict[int, list[float]]] = {}
@@ -315,6 +320,11 @@ def cluster_group(
         start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         total = np.add.reduceat(prob[idx], start)
         count = np.diff(np.r_[start, len(idx)])
+        if dense:
+            # linkage is done: what is left are neighbours to explain, and only the near
+            # ones are worth it (every pair was scored, so no average is left partial)
+            near = prob[idx[start]] >= NEAR_FLOOR * threshold
+            start, total, count = start[near], total[near], count[near]
         for s_, t_, c_ in zip(start.tolist(), total.tolist(), count.tolist(), strict=True):
             k = int(idx[s_])
             a, b = int(lo[k]), int(hi[k])
@@ -415,10 +425,10 @@ def cluster_group(
     nearest: dict[int, list[tuple[float, int, str | None, int]]] = {}
     if keep_nearest:
         for r in roots:
-            near = sums.get(r)
-            if not near:
+            around = sums.get(r)
+            if not around:
                 continue
-            ranked = sorted(near.items(), key=lambda t: -average(t[1], r, t[0]))
+            ranked = sorted(around.items(), key=lambda t: -average(t[1], r, t[0]))
             nearest[index[r]] = [
                 (average(e, r, y), index[y],
                  vetoed.get((min(r, y), max(r, y))), int(e[2]))

@@ -101,11 +101,9 @@ class PairFeatures:
 
 
 Matrix: TypeAlias = Any
-"""A term matrix: a dense ``np.ndarray`` when small, else a ``scipy.sparse.csr_matrix``."""
+"""A term matrix: a ``scipy.sparse.csr_matrix`` (term vectors are mostly zeros)."""
 
-DENSE_CELLS = 1 << 21
-"""Term matrices up to this many cells are kept dense (cheaper than sparse when small)."""
-GRAM_CELLS = 1 << 23
+GRAM_CELLS = 1 << 20
 """Groups of up to sqrt(this) mentions compute every pair's products in one product."""
 
 
@@ -137,10 +135,6 @@ def _tfidf(docs: Sequence[Iterable[str]], *, binary: bool = False) -> Matrix:
         norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=n))
         norms[norms == 0] = 1.0
         values /= norms[row_of]
-    if n * width <= DENSE_CELLS:
-        dense = np.zeros((n, width))
-        np.add.at(dense, (row_of, cols), values)
-        return dense
     return sparse.csr_matrix((values, cols, np.asarray(indptr, np.int64)), shape=(n, width))
 
 
@@ -178,7 +172,9 @@ def _coauthor_sets(m: Mentions, rows: list[int]) -> tuple[list[list[str]], ...]:
     keys: list[list[str]] = []
     inits: list[list[str]] = []
     for r in rows:
-        f, k, i = [], [], []
+        f: list[str] = []
+        k: list[str] = []
+        i: list[str] = []
         for c in m.coauthors[r]:
             if c.startswith("~"):  # either order: an initial may abbreviate either part
                 first, _, second = c[1:].partition(" ")
@@ -432,9 +428,8 @@ def _tfidf_like(docs: Sequence[list[str]], vocab_docs: Sequence[list[str]]) -> M
     for d in docs:
         indices.extend(vocab[t] for t in d)
         indptr.append(len(indices))
-    mat = sparse.csr_matrix((np.ones(len(indices)), np.asarray(indices, np.int64),
-                             np.asarray(indptr, np.int64)), shape=(len(docs), max(1, len(vocab))))
-    return mat.toarray() if mat.shape[0] * mat.shape[1] <= DENSE_CELLS else mat
+    return sparse.csr_matrix((np.ones(len(indices)), np.asarray(indices, np.int64),
+                              np.asarray(indptr, np.int64)), shape=(len(docs), max(1, len(vocab))))
 
 
 def _row_dot_pair(p: Matrix, q: Matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -442,10 +437,8 @@ def _row_dot_pair(p: Matrix, q: Matrix, a: np.ndarray, b: np.ndarray) -> np.ndar
     out = np.empty(len(a), dtype=np.float64)
     if p.shape[0] * q.shape[0] <= GRAM_CELLS:
         # every row against every row at once (one product), then pick the pairs
-        gram = p @ q.T
-        gram = gram.toarray() if sparse.issparse(gram) else np.asarray(gram)
+        gram = (p @ q.T).toarray()
         return np.asarray(gram[a, b], dtype=np.float64)
-    p, q = sparse.csr_matrix(p), sparse.csr_matrix(q)
     step = 200_000
     for s in range(0, len(a), step):
         out[s:s + step] = np.asarray(
