@@ -161,3 +161,27 @@ def test_a_coauthor_printed_family_first_is_the_same_coauthor() -> None:
     b = paper("b", "Graph transformers", ["Jun Liu", "Wei Wang"])
     x = labeled_pairs([a, b], {"a#0": 1, "b#0": 1})[0]
     assert x[0, FEATURES.index("coauthor_count")] > 0
+
+
+def test_small_groups_featurized_together_equal_each_alone() -> None:
+    """Batching is an optimisation only: the same features as one group at a time."""
+    from ingest_core.resolution.blocks import groups
+    from ingest_core.resolution.config import ResolverConfig
+    from ingest_core.resolution.features import batch_features, pair_features
+    from ingest_core.resolution.mentions import mentions_from_records
+
+    works = [paper(f"w{i}", f"Topic {i % 3} learning of graphs", [
+        ["Wei Zhang", "Li Chen", "Maria Rossi"][i % 3], f"Co{i % 4} Author{i % 4}",
+        ["J. Smith", "John Smith", "Anna Berg"][i % 3]], venue=["ICML", "KDD"][i % 2],
+        year=2000 + i % 5) for i in range(24)]
+    m = mentions_from_records(works, [], {w.id: w.id for w in works})
+    config = ResolverConfig()
+    found = groups(m, block_max=config.block_max, split_prefix=config.split_prefix)
+    assert len(found) >= 3
+    together = batch_features(m, found, config)
+    for group, batched in zip(found, together, strict=True):
+        alone = pair_features(m, group.rows(), config, group=group)
+        assert batched.rows == alone.rows
+        assert np.array_equal(batched.left, alone.left)
+        assert np.array_equal(batched.right, alone.right)
+        assert np.allclose(batched.x, alone.x)

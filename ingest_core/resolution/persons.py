@@ -16,15 +16,23 @@ its own mentions only):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest_core.resolution.blocks import block_keys, group_rows, groups, initials_only
+from ingest_core.resolution.blocks import Group, block_keys, group_rows, groups, initials_only
 from ingest_core.resolution.clusters import NEAR_FLOOR, Aggregate, cluster_group
 from ingest_core.resolution.config import ResolverConfig
-from ingest_core.resolution.features import EVIDENCE, FEATURES, KIND, PairFeatures, describe
+from ingest_core.resolution.features import (
+    EVIDENCE,
+    FEATURES,
+    KIND,
+    SMALL_GROUP,
+    PairFeatures,
+    batch_features,
+    describe,
+)
 from ingest_core.resolution.features import pair_features as _pair_features
 from ingest_core.resolution.mentions import Mentions
 from ingest_core.resolution.model import PersonModel
@@ -225,6 +233,33 @@ def _score_wholes(
     return out
 
 
+BATCH_ROWS = 4096
+"""Rows of small groups featurized together (bounded memory, little per-group overhead)."""
+
+
+def _featurized(m: Mentions, all_groups: Iterable[Group], config: ResolverConfig
+                ) -> Iterator[PairFeatures]:
+    """Each group's features, in order; small groups computed many at a time."""
+    batch: list[Group] = []
+    size = 0
+    for group in all_groups:
+        n = len(group.members)
+        small = n <= SMALL_GROUP and all(len(r) * len(c) <= config.dense_pairs_max
+                                         for r, c in group.parts)
+        if small:
+            batch.append(group)
+            size += n
+            if size < BATCH_ROWS:
+                continue
+        if batch:
+            yield from batch_features(m, batch, config)
+            batch, size = [], 0
+        if not small:
+            yield _pair_features(m, group.rows(), config, group=group)
+    if batch:
+        yield from batch_features(m, batch, config)
+
+
 def cluster_mentions(
     m: Mentions,
     config: ResolverConfig,
@@ -263,9 +298,9 @@ def cluster_mentions(
     nearest_raw: dict[int, list[Nearest]] = {}
     placed = [False] * n
     pairs_scored = 0
-    for group in groups(m, block_max=config.block_max, split_prefix=config.split_prefix,
-                        must_link=must_link, only_blocks=only_blocks):
-        feats = _pair_features(m, group.rows(), config, group=group)
+    for feats in _featurized(m, groups(m, block_max=config.block_max,
+                                       split_prefix=config.split_prefix,
+                                       must_link=must_link, only_blocks=only_blocks), config):
         rows = feats.rows
         pairs_scored += len(feats.left)
         loc = {r: k for k, r in enumerate(rows)}
