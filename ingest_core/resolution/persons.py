@@ -221,6 +221,11 @@ def _score_wholes(
     left, right = np.triu_indices(n, k=1)
     feats = _pair_features(whole, list(range(n)), config,
                            pairs=(left, right, np.zeros(len(left), dtype=np.int64)))
+    # two clusters pool many coauthors, so "any shared" and the raw count grow with their
+    # size (common names meet by chance); only the size-free share and the rarity-weighted
+    # similarity of their coauthors speak for clusters as wholes
+    feats.x[:, FEATURES.index("coauthor_shared")] = 0.0
+    feats.x[:, FEATURES.index("coauthor_count")] = 0.0
     prob = model.probability(feats.x)
     keep = (feats.x[:, FEATURES.index("name_agreement")] > 0) & feats.x[:, EVIDENCE].any(axis=1)
     keep &= prob >= NEAR_FLOOR * (config.second_round_threshold or model.second_threshold)
