@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -84,8 +84,6 @@ class PersonClusters:
     config: ResolverConfig
     model: PersonModel
     threshold: float
-    names_scored: int = 0
-    papers: dict[int, set[str]] = field(default_factory=dict)
 
     def cluster_papers(self, k: int) -> set[str]:
         """The resolved papers of cluster ``k``'s members."""
