@@ -98,7 +98,6 @@ def generate(n_mentions: int, seed: int = 7) -> tuple[Mentions, list[int]]:
             if outsider not in authors:
                 authors.append(outsider)
         papers = frozenset({f"paper{paper}"})
-        topics = frozenset({topic_of[g]})
         words = (rng.sample(topic_words[topic_of[g]], 2) + rng.sample(group_words[g], 3)
                  + rng.sample(common_words, 2))
         text = terms(" ".join(words))
@@ -119,7 +118,7 @@ def generate(n_mentions: int, seed: int = 7) -> tuple[Mentions, list[int]]:
                 table.add(record_id=record, position=pos, name=f"{given} {family}", given=given,
                           family=family, source=f"site{copy}", papers=papers,
                           coauthors=frozenset(k for i, k in enumerate(keys) if i != pos),
-                          topics=topics, venue=venue, text=text, affiliation=affiliation,
+                          venue=venue, text=text, affiliation=affiliation,
                           years=(year, year))
         paper += 1
     return table, truth

@@ -341,11 +341,11 @@ def cluster_group(
         pairs = size(ra) * size(rb)
         return (e[0] + unseen * (pairs - e[3])) / pairs
 
-    cut = [threshold]
+    cut = threshold
 
     def push(ra: int, rb: int) -> None:
         avg = average(sums[ra][rb], ra, rb)
-        if avg >= cut[0]:
+        if avg >= cut:
             a, b = (ra, rb) if ra < rb else (rb, ra)
             heapq.heappush(heap, (-avg, a, b, version.get(a, 0), version.get(b, 0)))
 
@@ -403,7 +403,7 @@ def cluster_group(
         scored = wholes([get(r) for r in current])
         if not scored:
             break
-        cut[0] = wholes_threshold if wholes_threshold is not None else threshold
+        cut = wholes_threshold if wholes_threshold is not None else threshold
         sums.clear()
         version.clear()
         for note, (ia, ib, p) in scored:

@@ -19,7 +19,7 @@ model and the features it reads never silently disagree.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -314,18 +314,6 @@ def _strong(m: Mentions, rows: list[int], i: int, j: int) -> str:
     return ""
 
 
-def group_features(m: Mentions, group: Group, config: ResolverConfig) -> PairFeatures:
-    """Candidate pairs of one block group and their features.
-
-    Args:
-        m: the mentions.
-        group: the block group (its parts say which rows meet which).
-        config: candidate limits and name thresholds.
-    """
-    rows = group.rows()
-    return pair_features(m, rows, config, group=group)
-
-
 SMALL_GROUP = 64
 """Groups of up to this many mentions are featurized many at a time (one set of matrices)."""
 
@@ -529,3 +517,30 @@ def describe(m: Mentions, a: int, b: int, feature: str, value: float) -> str:
     if feature.startswith("name"):
         return f"names {m.name[a]!r} / {m.name[b]!r}"
     return f"{feature} {value:.2f}"
+
+
+BATCH_ROWS = 4096
+"""Rows of small groups featurized together (bounded memory, little per-group overhead)."""
+
+
+def featurize_groups(m: Mentions, all_groups: Iterable[Group], config: ResolverConfig
+                ) -> Iterator[PairFeatures]:
+    """Each group's features, in order; small groups computed many at a time."""
+    batch: list[Group] = []
+    size = 0
+    for group in all_groups:
+        n = len(group.members)
+        small = n <= SMALL_GROUP and all(len(r) * len(c) <= config.dense_pairs_max
+                                         for r, c in group.parts)
+        if small:
+            batch.append(group)
+            size += n
+            if size < BATCH_ROWS:
+                continue
+        if batch:
+            yield from batch_features(m, batch, config)
+            batch, size = [], 0
+        if not small:
+            yield pair_features(m, group.rows(), config, group=group)
+    if batch:
+        yield from batch_features(m, batch, config)

@@ -111,7 +111,6 @@ class Mentions:
     papers: list[frozenset[str]] = field(default_factory=list)
     coauthors: list[frozenset[str]] = field(default_factory=list)
     """Coauthors as ``coauthor_name`` gives them (the mention's own name left out)."""
-    topics: list[frozenset[str]] = field(default_factory=list)
     profile_of: list[int | None] = field(default_factory=list)
     """For an author position of a work listed on a profile page: that profile's row."""
     metrics: list[tuple[int | None, int | None] | None] = field(default_factory=list)
@@ -141,7 +140,6 @@ class Mentions:
         url: str | None = None,
         papers: frozenset[str] = frozenset(),
         coauthors: frozenset[str] = frozenset(),
-        topics: frozenset[str] = frozenset(),
         profile_of: int | None = None,
         metrics: tuple[int | None, int | None] | None = None,
         venue: tuple[str, ...] = (),
@@ -166,7 +164,6 @@ class Mentions:
         self.giv.append(sys.intern(given_key(given)))
         self.papers.append(papers)
         self.coauthors.append(coauthors)
-        self.topics.append(topics)
         self.profile_of.append(profile_of)
         self.metrics.append(metrics)
         self.venue.append(venue)
@@ -249,7 +246,7 @@ def mentions_from_records(
             record_id=p.id, position=None, name=p.name, given=p.given, family=p.family,
             source=p.source, url=p.provenance.url,
             papers=frozenset(work_to_paper[w.id] for w in listed if w.id in work_to_paper),
-            coauthors=frozenset(coauthors), topics=topics,
+            coauthors=frozenset(coauthors),
             metrics=(p.metrics.h_index, p.metrics.works_count)
             if p.metrics.h_index is not None or p.metrics.works_count is not None else None,
             venue=tuple(venues), text=tuple(text_terms),
@@ -279,7 +276,7 @@ def mentions_from_records(
                 family=author.family, source=w.source, url=None, papers=paper,
                 coauthors=frozenset(c for i, c in enumerate(names)
                                     if i != pos and c != names[pos]),
-                topics=topics, profile_of=owner.get(w.id), venue=venue, text=text,
+                profile_of=owner.get(w.id), venue=venue, text=text,
                 affiliation=affiliation, years=years, orcid=author.orcid,
             )
     return table

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -105,14 +106,11 @@ class PersonModel:
         return cls.from_json(text, name=str(path))
 
 
-_SHIPPED: list[PersonModel] = []
-
-
+@cache
 def _shipped() -> PersonModel:
-    if not _SHIPPED:
-        text = resources.files("ingest_core.resolution").joinpath(MODEL_FILE).read_text("utf-8")
-        _SHIPPED.append(PersonModel.from_json(text, name=MODEL_FILE))
-    return _SHIPPED[0]
+    """The packaged model, read once (it is frozen)."""
+    text = resources.files("ingest_core.resolution").joinpath(MODEL_FILE).read_text("utf-8")
+    return PersonModel.from_json(text, name=MODEL_FILE)
 
 
 def fit_logistic(

@@ -16,22 +16,21 @@ its own mentions only):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ingest_core.resolution.blocks import Group, block_keys, group_rows, groups, initials_only
+from ingest_core.resolution.blocks import block_keys, group_rows, groups, initials_only
 from ingest_core.resolution.clusters import NEAR_FLOOR, Aggregate, cluster_group
 from ingest_core.resolution.config import ResolverConfig
 from ingest_core.resolution.features import (
     EVIDENCE,
     FEATURES,
     KIND,
-    SMALL_GROUP,
     PairFeatures,
-    batch_features,
     describe,
+    featurize_groups,
 )
 from ingest_core.resolution.features import pair_features as _pair_features
 from ingest_core.resolution.mentions import Mentions
@@ -168,8 +167,9 @@ def _metrics_term(m: Mentions, a: int, b: int, config: ResolverConfig
 
 def _probabilities(
     m: Mentions, feats: PairFeatures, model: PersonModel, config: ResolverConfig
-) -> tuple[np.ndarray, np.ndarray]:
-    """Probability and log-odds of each candidate pair; 0 for a pair sharing nothing."""
+) -> np.ndarray:
+    """Probability of each candidate pair: the model's, with profile metrics on top; 0 for
+    names that cannot fit and for two profiles sharing nothing, 1 for decisive evidence."""
     logit = model.logit(feats.x)
     for k in np.flatnonzero(np.isin(feats.left, _profile_locals(m, feats.rows))):
         term = _metrics_term(m, feats.rows[feats.left[k]], feats.rows[feats.right[k]], config)
@@ -183,7 +183,7 @@ def _probabilities(
         prob[bare & is_profile[feats.left] & is_profile[feats.right]] = 0.0
     prob[feats.x[:, FEATURES.index("name_agreement")] <= 0.0] = 0.0
     prob[feats.strong] = 1.0
-    return prob, logit
+    return np.asarray(prob, dtype=np.float64)
 
 
 def _profile_locals(m: Mentions, rows: list[int]) -> np.ndarray:
@@ -236,33 +236,6 @@ def _score_wholes(
     return out
 
 
-BATCH_ROWS = 4096
-"""Rows of small groups featurized together (bounded memory, little per-group overhead)."""
-
-
-def _featurized(m: Mentions, all_groups: Iterable[Group], config: ResolverConfig
-                ) -> Iterator[PairFeatures]:
-    """Each group's features, in order; small groups computed many at a time."""
-    batch: list[Group] = []
-    size = 0
-    for group in all_groups:
-        n = len(group.members)
-        small = n <= SMALL_GROUP and all(len(r) * len(c) <= config.dense_pairs_max
-                                         for r, c in group.parts)
-        if small:
-            batch.append(group)
-            size += n
-            if size < BATCH_ROWS:
-                continue
-        if batch:
-            yield from batch_features(m, batch, config)
-            batch, size = [], 0
-        if not small:
-            yield _pair_features(m, group.rows(), config, group=group)
-    if batch:
-        yield from batch_features(m, batch, config)
-
-
 def cluster_mentions(
     m: Mentions,
     config: ResolverConfig,
@@ -301,13 +274,14 @@ def cluster_mentions(
     nearest_raw: dict[int, list[Nearest]] = {}
     placed = [False] * n
     pairs_scored = 0
-    for feats in _featurized(m, groups(m, block_max=config.block_max,
-                                       split_prefix=config.split_prefix,
-                                       must_link=must_link, only_blocks=only_blocks), config):
+    for feats in featurize_groups(m, groups(m, block_max=config.block_max,
+                                            split_prefix=config.split_prefix,
+                                            must_link=must_link, only_blocks=only_blocks),
+                                  config):
         rows = feats.rows
         pairs_scored += len(feats.left)
         loc = {r: k for k, r in enumerate(rows)}
-        prob, _ = _probabilities(m, feats, model, config)
+        prob = _probabilities(m, feats, model, config)
         first = [(loc[a], loc[b], 1.0, "curation") for a, b in must_link
                  if a in loc and b in loc]
         first += [(int(feats.left[k]), int(feats.right[k]), 1.0, feats.strong_why[k])

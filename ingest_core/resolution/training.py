@@ -13,7 +13,7 @@ import numpy as np
 
 from ingest_core.resolution.blocks import groups
 from ingest_core.resolution.config import ResolverConfig
-from ingest_core.resolution.features import FEATURES, pair_features
+from ingest_core.resolution.features import FEATURES, featurize_groups
 from ingest_core.resolution.mentions import mentions_from_records
 from ingest_core.resolution.model import PersonModel, fit_logistic
 from schemas import AnyRecord, Profile, Work
@@ -39,12 +39,11 @@ def labeled_pairs(
     label = [truth.get(k) for k in m.key]
     xs, ys, gs = [], [], []
     name_col = FEATURES.index("name_agreement")
-    for g, group in enumerate(groups(m, block_max=config.block_max,
-                                     split_prefix=config.split_prefix)):
-        rows = group.rows()
-        if sum(label[r] is not None for r in rows) < 2:
-            continue
-        f = pair_features(m, rows, config, group=group)
+    labeled = [g for g in groups(m, block_max=config.block_max,
+                                 split_prefix=config.split_prefix)
+               if sum(label[r] is not None for r in g.rows()) >= 2]
+    for g, f in enumerate(featurize_groups(m, labeled, config)):
+        rows = f.rows
         la = [label[rows[i]] for i in f.left]
         lb = [label[rows[j]] for j in f.right]
         keep = np.array([a is not None and b is not None for a, b in zip(la, lb, strict=True)],
