@@ -31,7 +31,7 @@ from ingest_core._text import fold
 from ingest_core.resolution.config import ResolverConfig
 from ingest_core.resolution.evaluate import Scores, bcubed, pairwise
 from ingest_core.resolution.model import PersonModel
-from schemas import Author, Provenance, PublishedDate, Work
+from ingest_core.schemas import Author, Provenance, PublishedDate, Work
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTHORS = ROOT.parent / "shared" / "public-data" / "authors"

@@ -23,13 +23,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from make_corpus import CorpusPage, iter_pages  # noqa: E402
 
+from ingest_core import add_page  # noqa: E402
 from ingest_core.resolution.stored import resolve_store, stored_entities  # noqa: E402
 from ingest_core.store import Store  # noqa: E402
 
 
 def _fill(store: Store, pages: list[CorpusPage]) -> None:
     for page in pages:
-        store.add_page(page.content, url=page.url, retrieved_at=page.retrieved_at,
+        add_page(store, page.content, url=page.url, retrieved_at=page.retrieved_at,
                        name=page.name)
 
 

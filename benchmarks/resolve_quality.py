@@ -49,7 +49,7 @@ from ingest_core.resolution.evaluate import (  # noqa: E402
     pair_labels_scores,
     pairwise,
 )
-from schemas import Author, Identifiers, Provenance, PublishedDate, Work  # noqa: E402
+from ingest_core.schemas import Author, Identifiers, Provenance, PublishedDate, Work  # noqa: E402
 
 ER = ROOT.parent / "shared" / "public-data" / "er"
 

@@ -8,7 +8,6 @@ from typing import Any as _Any
 
 from ingest_core import errors
 from ingest_core._dates import parse_date, split_trailing_count
-from ingest_core._engine import ParseResult, build_page, parse_page
 from ingest_core._identifiers import (
     extract_identifiers,
     extract_links,
@@ -21,14 +20,20 @@ from ingest_core.errors import IngestError
 from ingest_core.parser import Page, Parser, RecordContext, record_id
 
 if _TYPE_CHECKING:
-    from ingest_core._backfill import backfill
+    from ingest_core._backfill import add_page, backfill
+    from ingest_core._engine import ParseResult, build_page, parse_page
     from ingest_core.resolution import Resolution, ResolverConfig, resolve
     from ingest_core.store import Store
 
-# The store, backfill (SQLAlchemy) and resolution (numpy, scipy) load on first use, so that
-# `parse_page` and the parser worker processes start faster. The package is named
+# The parse stage, the store, backfill (SQLAlchemy) and resolution (numpy, scipy) load on
+# first use, so that the parser worker processes start faster and `import ingest_core.store`
+# stays below the parse stage (the store never imports it). The package is named
 # `resolution`, so no subpackage can shadow the function `resolve`.
 _LAZY = {
+    "ParseResult": "ingest_core._engine",
+    "add_page": "ingest_core._backfill",
+    "build_page": "ingest_core._engine",
+    "parse_page": "ingest_core._engine",
     "Resolution": "ingest_core.resolution",
     "ResolverConfig": "ingest_core.resolution",
     "Store": "ingest_core.store",
@@ -49,6 +54,7 @@ __all__ = [
     "ResolverConfig",
     "Store",
     "__version__",
+    "add_page",
     "backfill",
     "build_page",
     "errors",

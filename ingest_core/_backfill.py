@@ -7,15 +7,15 @@ engine's ``@final`` ``Backend.backfill``, which triages, parses and writes in ba
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import os
 from collections.abc import Iterable, Iterator
 
 from ingest_core._dates import coerce_as_of
-from ingest_core._decode import max_bytes_default
 from ingest_core._inputs import PageInput, SourceRef, iter_inputs, reread
-from ingest_core._registry import installed_parsers
+from ingest_core._outcome import PageOutcome, sha256_of, unchanged
+from ingest_core._process import process_page
+from ingest_core._registry import parser_versions, parsers_fingerprint
 from ingest_core.backends import get_backend
 from ingest_core.backends.base import (
     Backend,
@@ -30,19 +30,6 @@ from ingest_core.store import Store
 log = logging.getLogger("ingest_core.backfill")
 
 PathLike = str | os.PathLike[str]
-
-
-def parser_versions() -> dict[str, str]:
-    """Installed parser name to version."""
-    return {name: p.version for name, p in installed_parsers().items()}
-
-
-def parsers_fingerprint(max_bytes: int | None = None) -> str:
-    """A short hash of what decides a page's fate besides its bytes: the installed parsers
-    (names and versions) and the size cap. A quarantined page is retried when it changes."""
-    limit = max_bytes_default() if max_bytes is None else max_bytes
-    parts = [f"{n}={v}" for n, v in sorted(parser_versions().items())] + [f"max_bytes={limit}"]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def _open_store(db: str | Store | None) -> tuple[Store, bool]:
@@ -193,10 +180,45 @@ def retry_quarantined(
             store.close()
 
 
+def add_page(
+    store: Store,
+    content: bytes | str,
+    *,
+    url: str | None = None,
+    as_of: dt.date | str | None = None,
+    retrieved_at: dt.datetime | None = None,
+    name: str | None = None,
+    parser: str | None = None,
+) -> PageOutcome:
+    """Parse one page and store it in ``store`` (or quarantine it); adding it again changes
+    nothing. The library door for services that receive pages one at a time.
+
+    Returns:
+        The page's outcome: ``parsed``, ``unchanged`` or ``quarantined``.
+
+    Raises:
+        StorageError: the store could not be written.
+    """
+    raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    source = SourceRef("url", name or url or "<memory>", None, url, retrieved_at)
+    page = PageInput(source=source, content=raw)
+    sha = sha256_of(raw)
+    state = store.page_states([sha]).get(sha)
+    fingerprint = parsers_fingerprint()
+    current = state is not None and state.is_current(parser_versions(), fingerprint)
+    if parser is None and current:
+        outcome = unchanged(page, sha)
+    else:
+        day = coerce_as_of(as_of) if as_of is not None else None
+        outcome = process_page(page, as_of=day, parser=parser, sha256=sha)
+        outcome.replaced = state is not None
+    store.write_outcomes([outcome], fingerprint=fingerprint)
+    return outcome
+
+
 __all__ = [
+    "add_page",
     "backfill",
-    "parser_versions",
-    "parsers_fingerprint",
     "retry_quarantined",
     "retry_targets",
 ]

@@ -16,7 +16,7 @@ import threading
 from typing import Any
 
 from ingest_core.errors import UnparseableDate
-from schemas import Precision, PublishedDate
+from ingest_core.schemas import Precision, PublishedDate
 
 _MONTHS = {
     "jan": 1,
@@ -197,3 +197,54 @@ def utc_date_of(timestamp: str) -> dt.date | None:
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone(dt.UTC)
     return stamp.date()
+
+
+def date_from_parts(
+    year: object, month: object = None, day: object = None
+) -> PublishedDate | None:
+    """A date as precise as its parts, as APIs give them (Crossref ``date-parts``, ORCID
+    ``publication-date``): year only, year and month, or a full date; None when the year is
+    missing or a part is out of range. Strings of digits are accepted.
+    """
+    def number(part: object) -> int | None:
+        if isinstance(part, bool):
+            return None
+        if isinstance(part, int):
+            return part
+        if isinstance(part, str) and part.strip().isdigit():
+            return int(part)
+        if isinstance(part, dict):  # ORCID: {"value": "2012"}
+            return number(part.get("value"))
+        return None
+
+    y, m, d = number(year), number(month), number(day)
+    if y is None or not 1000 <= y <= 2999:
+        return None
+    try:
+        if m is None:
+            return PublishedDate(date=dt.date(y, 1, 1), precision="year")
+        if d is None:
+            return PublishedDate(date=dt.date(y, m, 1), precision="month")
+        return PublishedDate(date=dt.date(y, m, d), precision="day")
+    except ValueError:
+        return None
+
+
+_ISO_PREFIX = re.compile(
+    r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][\d:.]+(?:Z|[+-][\d:]+)?)?\s*$"
+)
+
+
+def iso_date(text: object) -> PublishedDate | None:
+    """``2001``, ``2001-02``, ``2001-02-01`` or an ISO timestamp (its UTC date) as a
+    PublishedDate of that precision; None for anything else. The fast path for APIs."""
+    if not isinstance(text, str):
+        return None
+    if "T" in text and (text.endswith("Z") or "+" in text[10:] or "-" in text[10:]):
+        day = utc_date_of(text.strip())
+        if day is not None:
+            return PublishedDate(date=day, precision="day")
+    m = _ISO_PREFIX.match(text)
+    if m is None:
+        return None
+    return date_from_parts(m.group(1), m.group(2), m.group(3))

@@ -10,11 +10,12 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import cast
 
 from ingest_core._dates import coerce_as_of
 from ingest_core._decode import decode, max_bytes_default
-from ingest_core._html import html_lines, looks_like_html, parse_html, text_lines
+from ingest_core._html import sniff_kind
 from ingest_core._registry import get_parser, installed_parsers
 from ingest_core.errors import (
     EmptyPage,
@@ -23,9 +24,10 @@ from ingest_core.errors import (
     PageNotRecognised,
     PageTooLarge,
     ParserCrashed,
+    ParserMismatch,
 )
-from ingest_core.parser import Page, Parser
-from schemas import AnyRecord, RecordWarning
+from ingest_core.parser import Page, PageKind, Parser
+from ingest_core.schemas import AnyRecord, RecordWarning
 
 log = logging.getLogger("ingest_core.parse")
 
@@ -73,38 +75,37 @@ def build_page(
         raw = bytes(content)
         sha = hashlib.sha256(raw).hexdigest()
         raw, text, encoding = decode(raw, name=label, max_bytes=limit)
-    as_of_date = coerce_as_of(as_of)
-    if looks_like_html(text):
-        try:
-            tree = parse_html(raw, text, utf8=encoding == "utf-8")
-        except IngestError as exc:
-            exc.located(label)
-            raise
-        lines: list[str] = html_lines(tree, text)
-        if not lines and not any(True for _ in tree.iter("*") if _.get("data-props")):
-            raise EmptyPage("the HTML page has no visible text", input=label)
-        return Page(
-            raw=raw,
-            text=text,
-            sha256=sha,
-            as_of=as_of_date,
-            lines=tuple(lines),
-            is_html=True,
-            url=url,
-            retrieved_at=retrieved_at,
-            tree=tree,
-            name=label,
-        )
-    return Page(
+    page = Page(
         raw=raw,
         text=text,
         sha256=sha,
-        as_of=as_of_date,
-        lines=tuple(text_lines(text)),
+        as_of=coerce_as_of(as_of),
+        kind=cast(PageKind, sniff_kind(text)),
         url=url,
         retrieved_at=retrieved_at,
         name=label,
+        encoding=encoding,
     )
+    if page.kind == "json" and page.json is None:  # "{" or "[" opening prose, not JSON
+        page = replace(page, kind="text", _memo={})
+    elif page.kind == "html":
+        try:
+            page.tree  # noqa: B018  # parsed here, so a broken document fails as the input's
+        except IngestError as exc:
+            exc.located(label)
+            raise
+    return page
+
+
+def _detect(parser: Parser, page: Page) -> float:
+    """``parser.detect(page)`` clamped to [0, 1]; a detect() bug scores 0 and is logged, so it
+    never hides the other parsers."""
+    try:
+        score = float(parser.detect(page))
+    except Exception as exc:
+        log.warning("parser %s failed to detect %s: %r", parser.name, page.name, exc)
+        return 0.0
+    return max(0.0, min(1.0, score))
 
 
 def score_parsers(
@@ -114,13 +115,8 @@ def score_parsers(
     scored: list[tuple[float, int, str]] = []
     has_url = page.url is not None
     for name, parser in (parsers or installed_parsers()).items():
-        try:
-            score = float(parser.detect(page))
-        except Exception as exc:  # a detect() bug must not hide the other parsers
-            log.warning("parser %s failed to detect %s: %r", name, page.name, exc)
-            score = 0.0
         url_match = has_url and page.url_matches(parser.url_patterns)
-        scored.append((max(0.0, min(1.0, score)), int(url_match), name))
+        scored.append((_detect(parser, page), int(url_match), name))
     scored.sort(key=lambda t: (-t[0], -t[1], t[2]))
     return [(s, n) for s, _, n in scored]
 
@@ -130,12 +126,23 @@ def choose_parser(page: Page, parser: str | None = None) -> Parser:
 
     Raises:
         UnknownParser: ``parser`` names no installed parser.
+        ParserMismatch: the named parser scores the page below DETECT_THRESHOLD.
         PageNotRecognised: no parser reaches DETECT_THRESHOLD.
     """
     if parser is not None:
-        return get_parser(parser)
+        forced = get_parser(parser)
+        score = _detect(forced, page)
+        if score < DETECT_THRESHOLD:
+            raise ParserMismatch(
+                f"parser {parser} does not recognise the page (it scores {score:.2f}, "
+                f"{DETECT_THRESHOLD} needed)",
+                input=page.name, parser=parser, score=score,
+            )
+        return forced
     scores = score_parsers(page)
     if not scores or scores[0][0] < DETECT_THRESHOLD:
+        if page.kind == "html" and not page.lines:
+            raise EmptyPage("the HTML page has no visible text", input=page.name)
         best = (
             f"best candidate {scores[0][1]} scored {scores[0][0]:.2f}" if scores else "no parsers"
         )

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from ingest_core._engine import parse_page
-from schemas import AnyRecord
+from ingest_core.schemas import AnyRecord
 
-PAGE_SUFFIXES = (".txt", ".html", ".htm")
+PAGE_SUFFIXES = (".txt", ".html", ".htm", ".json", ".xml")
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,8 @@ parser resolves no DTD, entity or network.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
-from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser
@@ -131,6 +129,38 @@ def parse_html(raw: bytes, text: str, *, utf8: bool) -> HtmlElement:
     return root
 
 
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+
+
+def parse_xml(raw: bytes, text: str, *, utf8: bool) -> etree._Element:
+    """Parse an XML document strictly, resolving no DTD, entity or network.
+
+    Raises:
+        lxml.etree.XMLSyntaxError: the document is not well-formed (the caller reports it).
+    """
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
+        remove_pis=True, huge_tree=False,
+    )
+    # lxml decodes bytes by their declaration; text already decoded otherwise is handed
+    # over as UTF-8 with the (now wrong) declaration dropped
+    data = raw if utf8 else _XML_DECLARATION.sub("", text, count=1).encode("utf-8")
+    root: etree._Element = etree.fromstring(data, parser)
+    return root
+
+
+def sniff_kind(text: str) -> str:
+    """``html``, ``xml``, ``json`` or ``text``, from the first characters of a decoded page."""
+    if looks_like_html(text):
+        return "html"
+    head = text[:64].lstrip("\ufeff \t\r\n")
+    if head.startswith("<"):
+        return "xml"
+    if head.startswith(("{", "[")):
+        return "json"
+    return "text"
+
+
 _BLOCK_MARK = "\ue000"
 """A private-use character the stylesheet writes at every block boundary."""
 _MARK_ENTITY = re.compile(r"&#(?:0*57344|[xX]0*[eE]000);")
@@ -218,22 +248,3 @@ def text_lines(text: str) -> list[str]:
         # only single spaces and "\n": nothing to collapse, no word splitting
         return [line for line in (raw.strip(" ") for raw in text.split("\n")) if line]
     return [line for line in map(collapse_ws, text.splitlines()) if line]
-
-
-def hydrater_props(root: HtmlElement, target: str) -> dict[str, Any] | None:
-    """The JSON in ``data-props`` of the ``SVELTE_HYDRATER`` element with ``data-target``.
-
-    lxml has already undone the attribute quoting, so served pages (``&quot;``-escaped) and
-    re-serialised ones (single-quoted raw JSON) read the same. None when absent or broken.
-    """
-    for el in root.iter("div", "span", "section"):
-        if el.get("data-target") == target:
-            props = el.get("data-props")
-            if not props:
-                return None
-            try:
-                data = json.loads(props)
-            except ValueError:
-                return None
-            return data if isinstance(data, dict) else None
-    return None

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TypeVar
+
+from pydantic import ValidationError
 
 from ingest_core.errors import BadIdentifier
-from schemas import Identifiers
+from ingest_core.schemas import Identifiers, PersonIdentifiers, RecordWarning
+from ingest_core.schemas.identifiers import bare_orcid
+
+_Ids = TypeVar("_Ids", Identifiers, PersonIdentifiers)
 
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
 _ARXIV_OLD = r"[a-z][a-z.-]{1,20}(?:\.[A-Z]{2})?/\d{7}"
@@ -126,3 +132,41 @@ def extract_identifiers(*texts: str | None) -> Identifiers:
                 except BadIdentifier:
                     doi = None
     return Identifiers(arxiv=arxiv, doi=doi)
+
+
+def checked_ids(
+    model: type[_Ids], *, position: int | None = None, **values: object
+) -> tuple[_Ids, list[RecordWarning]]:
+    """``model(**values)`` (Identifiers or PersonIdentifiers) with every value that is not a
+    valid id dropped and reported, so one bad PMID costs that id, never the whole record.
+
+    None and empty values are skipped silently; the warnings (code ``bad_identifier``) name
+    the field and the value, for the record's ``warnings``.
+    """
+    kept: dict[str, str] = {}
+    warnings: list[RecordWarning] = []
+    for field, raw in values.items():
+        if raw is None or raw == "":
+            continue
+        text = str(raw)
+        try:
+            model.model_validate({field: text})
+        except ValidationError as exc:
+            reason = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+            message = f"{field}: {reason}"
+            warnings.append(
+                RecordWarning(code="bad_identifier", message=message, position=position)
+            )
+            continue
+        kept[field] = text
+    return model.model_validate(kept), warnings
+
+
+def checked_orcid(value: object) -> str | None:
+    """The bare ORCID iD in ``value`` (URL or bare, checksum verified), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return bare_orcid(value)
+    except ValueError:
+        return None

@@ -1,24 +1,20 @@
-"""What became of one page: :class:`PageOutcome`, and the pure :func:`process_page`.
+"""What became of one page: :class:`PageOutcome`, plain data that the store writes.
 
-``process_page`` is the unit of work every backfill engine runs, in a process pool or on
-a Spark executor: page input in, outcome out, no I/O and no global state beyond the
-installed parsers. An outcome is plain data (picklable, and JSON through ``to_dict``), so
-it crosses process and cluster boundaries unchanged, and every failure in it is typed.
+An outcome is plain data (picklable, and JSON through ``to_dict``), so it crosses process
+and cluster boundaries unchanged, and every failure in it is typed. It is made by the parse
+stage (``ingest_core._process``) and read by the store, which never imports that stage.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from ingest_core._decode import max_bytes_default
-from ingest_core._engine import build_page, choose_parser, run_parser
-from ingest_core._inputs import ErrorInfo, PageInput, SourceRef, load_page
+from ingest_core._inputs import ErrorInfo, PageInput, SourceRef
 from ingest_core._registry import installed_parsers
-from ingest_core.errors import IngestError, ParserCrashed, UnreadableInput
+from ingest_core.errors import IngestError
 from ingest_core.parser import Parser
 
 Status = Literal["parsed", "unchanged", "quarantined"]
@@ -117,11 +113,6 @@ def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def effective_as_of(page: PageInput, as_of: dt.date | None) -> dt.date | dt.datetime | None:
-    """``as_of`` if given, else the page's retrieval time (WARC-Date / retrieved_at), else mtime."""
-    return as_of or page.source.retrieved_at or page.mtime
-
-
 def parser_version(name: str | None, parsers: Mapping[str, Parser] | None = None) -> str | None:
     if name is None:
         return None
@@ -160,125 +151,11 @@ def unchanged(page: PageInput, sha256: str) -> PageOutcome:
     )
 
 
-def process_page(
-    page: PageInput,
-    *,
-    as_of: dt.date | None = None,
-    parser: str | None = None,
-    max_bytes: int | None = None,
-    sha256: str | None = None,
-) -> PageOutcome:
-    """Parse one page input into its outcome; never raises for a bad page.
-
-    Args:
-        page: the input (bytes and source), or an input that could not be read.
-        as_of: read the page as of this date; default its retrieval time, else mtime.
-        parser: force a parser by name instead of detecting one.
-        max_bytes: page size cap (default 50 MB or INGEST_MAX_PAGE_BYTES).
-        sha256: the content's hash when the caller already computed it.
-
-    Returns:
-        A ``parsed`` or ``quarantined`` PageOutcome.
-    """
-    page = load_page(page, max_bytes)
-    if page.content is None:
-        error = page.error or ErrorInfo.of(UnreadableInput("no content", input=page.label))
-        return quarantined(page, error)
-    content = page.content
-    sha = sha256 or sha256_of(content)
-    size = len(content)
-    try:
-        built = build_page(
-            content,
-            url=page.source.url,
-            as_of=effective_as_of(page, as_of),
-            retrieved_at=page.source.retrieved_at,
-            name=page.label,
-            max_bytes=max_bytes_default() if max_bytes is None else max_bytes,
-        )
-        chosen = choose_parser(built, parser)
-        result = run_parser(chosen, built)
-    except IngestError as exc:
-        return quarantined(page, exc, sha256=sha, size=size)
-    except Exception as exc:  # a bug below the parser (decoding, HTML): still one page's fault
-        crash = ParserCrashed(f"{type(exc).__name__}: {exc}", input=page.label)
-        return quarantined(page, crash, sha256=sha, size=size)
-    rows = [
-        RecordRow(r.id, r.kind, r.source, r.provenance.position, r.model_dump_json())
-        for r in result.records
-    ]
-    problems = [
-        EntryProblem(m.position, m.code, m.message, m.parser or chosen.name)
-        for m in result.malformed
-    ]
-    return PageOutcome(
-        source=page.source,
-        status="parsed",
-        sha256=sha,
-        size=size,
-        parser=chosen.name,
-        parser_version=chosen.version,
-        records=rows,
-        malformed=problems,
-    )
-
-
-def process_chunk(
-    pages: Sequence[tuple[PageInput, str | None]],
-    as_of: dt.date | None = None,
-    parser: str | None = None,
-    max_bytes: int | None = None,
-) -> list[PageOutcome]:
-    """:func:`process_page` over a chunk; the unit a process pool runs (fewer round trips)."""
-    return [
-        process_page(p, as_of=as_of, parser=parser, max_bytes=max_bytes, sha256=sha)
-        for p, sha in pages
-    ]
-
-
-CurrentLookup = Callable[[Sequence[str]], Collection[str]]
-"""Which of these sha256s the store already holds from the current parsers (skip them)."""
-
-
-def process_inputs(
-    pages: Sequence[PageInput],
-    as_of: dt.date | None = None,
-    parser: str | None = None,
-    max_bytes: int | None = None,
-    current: CurrentLookup | None = None,
-) -> list[PageOutcome]:
-    """Read, hash, skip and parse a chunk of inputs where they are processed (a worker).
-
-    Deferred files are read here, so only their paths crossed the process boundary. Pages
-    ``current`` reports as stored from the current parsers, and repeats of a page within
-    the chunk, come back ``unchanged`` without being parsed (one store lookup per chunk).
-    The writer checks again before writing, so a stale answer costs time, never correctness.
-    """
-    loaded = [load_page(p, max_bytes) for p in pages]
-    shas = [None if p.content is None else sha256_of(p.content) for p in loaded]
-    known = set(current([s for s in shas if s is not None])) if current is not None else set()
-    out: list[PageOutcome] = []
-    for page, sha in zip(loaded, shas, strict=True):
-        if sha is not None and sha in known:
-            out.append(unchanged(page, sha))
-            continue
-        if sha is not None:
-            known.add(sha)
-        out.append(process_page(page, as_of=as_of, parser=parser, max_bytes=max_bytes,
-                                sha256=sha))
-    return out
-
-
 __all__ = [
-    "CurrentLookup",
     "EntryProblem",
     "PageOutcome",
     "RecordRow",
     "Status",
-    "effective_as_of",
-    "process_chunk",
-    "process_inputs",
-    "process_page",
     "quarantined",
     "sha256_of",
     "unchanged",

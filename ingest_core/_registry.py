@@ -7,6 +7,7 @@ names) switches parsers off; a plugin that breaks the protocol is skipped with a
 
 from __future__ import annotations
 
+import hashlib
 import os
 import warnings
 from collections.abc import Iterable, Mapping
@@ -14,6 +15,7 @@ from functools import lru_cache
 from importlib.metadata import EntryPoint, entry_points
 from types import MappingProxyType
 
+from ingest_core._decode import max_bytes_default
 from ingest_core.errors import ParserRegistrationError, UnknownParser
 from ingest_core.parser import Parser
 
@@ -89,3 +91,16 @@ def get_parser(name: str) -> Parser:
     except KeyError:
         known = ", ".join(sorted(parsers)) or "none"
         raise UnknownParser(f"no parser named {name!r} is installed (installed: {known})") from None
+
+
+def parser_versions() -> dict[str, str]:
+    """Installed parser name to version."""
+    return {name: p.version for name, p in installed_parsers().items()}
+
+
+def parsers_fingerprint(max_bytes: int | None = None) -> str:
+    """A short hash of what decides a page's fate besides its bytes: the installed parsers
+    (names and versions) and the size cap. A quarantined page is retried when it changes."""
+    limit = max_bytes_default() if max_bytes is None else max_bytes
+    parts = [f"{n}={v}" for n, v in sorted(parser_versions().items())] + [f"max_bytes={limit}"]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

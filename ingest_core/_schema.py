@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
-from schemas import Listing, Paper, Person, Profile, Work
+from ingest_core.schemas import Listing, Paper, Person, Profile, Work
 
 _AnyKind = Annotated[Work | Profile | Listing | Paper | Person, Field(discriminator="kind")]
 

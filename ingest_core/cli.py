@@ -350,7 +350,7 @@ def stats_cmd(db: DbOption = "sqlite:///ingest.db") -> None:
 
 if TYPE_CHECKING:
     from ingest_core.resolution import Curation, Resolution, ResolverConfig
-    from schemas import AnyRecord
+    from ingest_core.schemas import AnyRecord
 
 
 _Files = Annotated[list[Path] | None, typer.Argument(help="Pages to parse, then resolve.")]

@@ -12,7 +12,9 @@ applies, and carries a stable ``code`` so callers and the quarantine can group b
     │   └── UnreadableInput        a file, archive record or row could not be read
     ├── ParseError                 the page was read but not understood
     │   ├── PageNotRecognised
+    │   ├── ParserMismatch         a forced parser does not recognise the page
     │   ├── MalformedEntry         one entry of an otherwise good page
+    │   ├── SourceErrorResponse    the source answered with an error, not records
     │   └── ParserCrashed          a parser raised something that is not an IngestError
     ├── NormalizationError
     │   ├── UnparseableDate
@@ -41,6 +43,8 @@ ErrorCode = Literal[
     "unreadable_input",
     "parse_error",
     "page_not_recognised",
+    "parser_mismatch",
+    "source_error_response",
     "malformed_entry",
     "parser_crashed",
     "normalization_error",
@@ -154,6 +158,34 @@ class PageNotRecognised(ParseError):
         super().__init__(message, input=input, parser=parser, hint=hint)
 
 
+class ParserMismatch(ParseError):
+    """A parser forced by name scores the page below the detection threshold: its output
+    would be junk (a Google Scholar page read as another site's profile)."""
+
+    code: ErrorCode = "parser_mismatch"
+    hint = "leave the parser out (no --parser) to detect one, or check that the page is complete"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        input: str | None = None,
+        parser: str | None = None,
+        hint: str | None = None,
+        score: float = 0.0,
+    ) -> None:
+        self.score = score
+        super().__init__(message, input=input, parser=parser, hint=hint)
+
+
+class SourceErrorResponse(ParseError):
+    """The page is the source's error answer (arXiv's HTTP 400 feed, an API's error JSON):
+    well-formed, but there is no record in it. Keep it quarantined and fix the request."""
+
+    code: ErrorCode = "source_error_response"
+    hint = "the request was refused by the source: check the id or query that fetched it"
+
+
 class MalformedEntry(ParseError):
     """One entry of a recognised page could not be read; the rest of the page still is."""
 
@@ -248,8 +280,10 @@ __all__ = [
     "PageTooLarge",
     "ParseError",
     "ParserCrashed",
+    "ParserMismatch",
     "ParserRegistrationError",
     "ResolutionError",
+    "SourceErrorResponse",
     "StorageError",
     "UndecodableBytes",
     "UnknownParser",

@@ -9,71 +9,125 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast, runtime_checkable
+from typing import Any, Literal, Protocol, TypeVar, cast, runtime_checkable
 
+from lxml import etree
 from pydantic import ValidationError
 
+from ingest_core._html import html_lines, parse_html, parse_xml, text_lines
 from ingest_core.errors import MalformedEntry, ParseError
-from schemas import AnyRecord, Listing, Profile, Provenance, Representation, Work
-
-if TYPE_CHECKING:
-    from lxml.html import HtmlElement
+from ingest_core.schemas import AnyRecord, Listing, Profile, Provenance, Representation, Work
 
 R = TypeVar("R", bound=AnyRecord)
 
 
+PageKind = Literal["text", "html", "xml", "json"]
+"""What a page's text is, sniffed from its first bytes: decides which views it offers."""
+
+_T = TypeVar("_T")
+
+
 @dataclass(frozen=True)
 class Page:
-    """A decoded page, ready for parsers.
+    """A decoded page, ready for parsers; every view of it is computed once, when first asked.
 
-    ``lines`` is the page's line structure: the non-empty, whitespace-collapsed lines of a
-    text page, or of an HTML page after block elements became lines (script, style and
-    navigation dropped), so one text grammar reads both representations.
+    ``kind`` says what the text is. ``tree`` is the lxml tree of an HTML or XML page,
+    ``json`` the parsed value of a JSON page, and ``lines`` the page's line structure: the
+    non-empty, whitespace-collapsed lines of a text page, or of an HTML page after block
+    elements became lines (script, style and navigation dropped), so one text grammar reads
+    both representations. A JSON parser never pays for a tree, nor an XML one for lines.
     """
 
     raw: bytes
     text: str
     sha256: str
     as_of: dt.date
-    lines: Sequence[str]
-    is_html: bool = False
+    kind: PageKind = "text"
     url: str | None = None
     retrieved_at: dt.datetime | None = None
-    tree: HtmlElement | None = field(default=None, compare=False, repr=False)
     name: str | None = None
+    encoding: str = "utf-8"
+    """The codec the bytes were decoded with (``raw`` is un-gzipped)."""
+    _memo: dict[Callable[[Page], Any], Any] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @property
+    def is_html(self) -> bool:
+        return self.kind == "html"
 
     @property
     def representation(self) -> Representation:
-        """How the line structure was obtained."""
-        return "html_lines" if self.is_html else "text"
+        """How the records' content was read: HTML lines, or the text itself."""
+        return "html_lines" if self.kind == "html" else "text"
 
     @cached_property
-    def hydrater_targets(self) -> frozenset[str]:
-        """The ``data-target`` values in the raw HTML (``SVELTE_HYDRATER`` elements), found
-        with one C-level scan per page however many detect() calls ask."""
-        if not self.is_html:
-            return frozenset()
-        text = self.text
-        found: set[str] = set()
-        at = text.find("data-target=")
-        while at >= 0:
-            quote = text[at + 12 : at + 13]
-            if quote in ("'", '"'):
-                end = text.find(quote, at + 13, at + 200)
-                if end > 0:
-                    found.add(text[at + 13 : end])
-            at = text.find("data-target=", at + 12)
-        return frozenset(found)
+    def tree(self) -> etree._Element | None:
+        """The lxml tree of an HTML or XML page (no DTD, entity or network access); else None.
+
+        An XML page that is not well-formed has no tree (None): its parser says why it cannot
+        read it, and detection simply scores it low.
+        """
+        if self.kind == "html":
+            html: etree._Element = parse_html(self.raw, self.text, utf8=self.encoding == "utf-8")
+            return html
+        if self.kind == "xml":
+            try:
+                return parse_xml(self.raw, self.text, utf8=self.encoding == "utf-8")
+            except etree.XMLSyntaxError as exc:
+                self._memo[_xml_error] = f"the XML is not well-formed: {exc}"
+        return None
+
+    @property
+    def xml_error(self) -> str | None:
+        """Why an XML page has no tree (lxml's message), or None."""
+        return None if self.tree is not None else self._memo.get(_xml_error)
+
+    @cached_property
+    def json(self) -> Any:
+        """The parsed value of a JSON page; None for other kinds or JSON that does not parse."""
+        if self.kind != "json":
+            return None
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            return None
+
+    @cached_property
+    def lines(self) -> Sequence[str]:
+        """The page's visible lines (see the class docstring)."""
+        if self.kind == "html":
+            tree = self.tree
+            return tuple(html_lines(tree, self.text)) if tree is not None else ()
+        return tuple(text_lines(self.text))
+
+    def derived(self, compute: Callable[[Page], _T]) -> _T:
+        """``compute(self)``, computed once per page however many parsers ask.
+
+        For a view of the page that a family of parsers shares (the JSON a site embeds, a
+        scan of the raw text): detect() of every parser of the family reads it cheaply.
+        ``compute`` must be a module-level function, so the memo stays one entry per view.
+        """
+        try:
+            return cast(_T, self._memo[compute])
+        except KeyError:
+            value = self._memo[compute] = compute(self)
+            return value
 
     def url_matches(self, patterns: Sequence[str]) -> bool:
         """True when the page URL matches any of ``patterns`` (regular expressions)."""
         if not self.url:
             return False
         return any(re.search(p, self.url) for p in patterns)
+
+
+def _xml_error(page: Page) -> str | None:  # the memo key under which Page.tree keeps it
+    return None
 
 
 ParseItem = AnyRecord | MalformedEntry
@@ -206,3 +260,69 @@ class RecordContext:
             )
         yield record
         yield from items
+
+
+# The parser kit: everything a parser, built-in or plugin, needs besides the record contract
+# (``ingest_core.schemas``). Imported last: these helpers build on the contract, not on Page.
+from ingest_core._author_lists import AuthorList, is_name, parse_author_list  # noqa: E402
+from ingest_core._dates import (  # noqa: E402
+    date_from_parts,
+    iso_date,
+    parse_date,
+    split_trailing_count,
+    utc_date_of,
+)
+from ingest_core._identifiers import (  # noqa: E402
+    checked_ids,
+    checked_orcid,
+    extract_identifiers,
+    extract_links,
+    normalize_arxiv,
+    normalize_doi,
+)
+from ingest_core._names import NameParts, name_key, split_name  # noqa: E402
+from ingest_core._select import select, select_one, select_text, text_of, xpath  # noqa: E402
+from ingest_core._text import clean_text, collapse_ws, fold, leading_int  # noqa: E402
+from ingest_core._values import as_int, as_list, as_text, dig, texts  # noqa: E402
+
+__all__ = [
+    "AuthorList",
+    "MalformedEntry",
+    "NameParts",
+    "Page",
+    "PageKind",
+    "ParseError",
+    "ParseItem",
+    "Parser",
+    "RecordContext",
+    "as_int",
+    "as_list",
+    "as_text",
+    "checked_ids",
+    "checked_orcid",
+    "clean_text",
+    "collapse_ws",
+    "date_from_parts",
+    "dig",
+    "extract_identifiers",
+    "extract_links",
+    "fold",
+    "is_name",
+    "iso_date",
+    "leading_int",
+    "name_key",
+    "normalize_arxiv",
+    "normalize_doi",
+    "parse_author_list",
+    "parse_date",
+    "record_id",
+    "select",
+    "select_one",
+    "select_text",
+    "split_name",
+    "split_trailing_count",
+    "text_of",
+    "texts",
+    "utc_date_of",
+    "xpath",
+]

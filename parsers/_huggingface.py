@@ -14,19 +14,23 @@ Nothing here does I/O or keeps state: every function is a pure function of its a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from lxml import etree
+
 from ingest_core._dates import parse_date, split_trailing_count, utc_date_of
 from ingest_core._identifiers import extract_identifiers, extract_links, normalize_arxiv
 from ingest_core._names import split_name
+from ingest_core._select import text_of
 from ingest_core._text import clean_text
 from ingest_core.errors import BadIdentifier, MalformedEntry, UnparseableDate
 from ingest_core.parser import Page, ParseItem, Parser, RecordContext
-from schemas import (
+from ingest_core.schemas import (
     Author,
     Identifiers,
     Listing,
@@ -73,9 +77,53 @@ CHROME = frozenset({"Previous", "Next", "Previous Next", "Load more", "Show more
 _HEADER_PREFIXES = ("get trending papers", "byak", "by ak ", "search by arxiv")
 
 
+def _hydrater_targets(page: Page) -> frozenset[str]:
+    """The ``data-target`` values in the raw HTML (``SVELTE_HYDRATER`` elements), found with
+    one C-level scan per page however many detect() calls ask (through ``Page.derived``)."""
+    if not page.is_html:
+        return frozenset()
+    text = page.text
+    found: set[str] = set()
+    at = text.find("data-target=")
+    while at >= 0:
+        quote = text[at + 12 : at + 13]
+        if quote in ("'", '"'):
+            end = text.find(quote, at + 13, at + 200)
+            if end > 0:
+                found.add(text[at + 13 : end])
+        at = text.find("data-target=", at + 12)
+    return frozenset(found)
+
+
 def has_hydrater(page: Page, target: str) -> bool:
-    """True when the raw HTML carries a ``SVELTE_HYDRATER`` element for ``target``."""
-    return target in page.hydrater_targets
+    """True when the served HTML embeds the ``target`` hydrater's JSON."""
+    return target in page.derived(_hydrater_targets)
+
+
+def hydrater_json(page: Page, target: str) -> dict[str, Any] | None:
+    """The ``target`` hydrater's JSON, when the page is served HTML that embeds it."""
+    if page.tree is None or not has_hydrater(page, target):
+        return None
+    return hydrater_props(page.tree, target)
+
+
+def hydrater_props(root: etree._Element, target: str) -> dict[str, Any] | None:
+    """The JSON in ``data-props`` of the ``SVELTE_HYDRATER`` element with ``data-target``.
+
+    lxml has already undone the attribute quoting, so served pages (``&quot;``-escaped) and
+    re-serialised ones (single-quoted raw JSON) read the same. None when absent or broken.
+    """
+    for el in root.iter("div", "span", "section"):
+        if el.get("data-target") == target:
+            props = el.get("data-props")
+            if not props:
+                return None
+            try:
+                data = json.loads(props)
+            except ValueError:
+                return None
+            return data if isinstance(data, dict) else None
+    return None
 
 
 def json_query_present(page: Page) -> bool:
@@ -203,7 +251,7 @@ def title_links(page: Page) -> dict[str, str]:
     for a in page.tree.iter("a"):
         m = _PAPER_HREF.match(a.get("href") or "")
         if m is not None:
-            text = " ".join(a.text_content().split())
+            text = text_of(a)
             if text:
                 found.setdefault(text, m.group(1))
     return found

@@ -26,14 +26,14 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from ingest_core._author_lists import AuthorList, is_name, parse_author_list
 from ingest_core._dates import parse_date
 from ingest_core._identifiers import extract_identifiers, extract_links
 from ingest_core._names import split_name
 from ingest_core._text import clean_text, leading_int
 from ingest_core.errors import MalformedEntry, ParseError, UnparseableDate
 from ingest_core.parser import Page, ParseItem, RecordContext
-from parsers._author_lists import AuthorList, is_name, parse_author_list
-from schemas import Author, Profile, ProfileMetrics, PublishedDate, RecordWarning, Work
+from ingest_core.schemas import Author, Profile, ProfileMetrics, PublishedDate, RecordWarning, Work
 
 _H_INDEX = re.compile(r"^h-?\s?index\s*:?\s*(?P<n>\S*)$", re.IGNORECASE)
 _PAPERS = re.compile(r"^(?P<n>\d[\d,]*)\s*papers?$", re.IGNORECASE)
@@ -109,6 +109,8 @@ class AggregatorProfileParser:
 
     def detect(self, page: Page) -> float:
         """Score the landmarks: an h-index line, a paper count, category+date heads."""
+        if page.kind in ("json", "xml"):  # an API record, never this page's layout
+            return 0.0
         h_index = papers = False
         heads = 0
         for n, line in enumerate(page.lines):

@@ -28,13 +28,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from ingest_core._author_lists import AuthorList, parse_author_list
 from ingest_core._identifiers import extract_identifiers, extract_links
 from ingest_core._names import split_name
 from ingest_core._text import clean_text, leading_int
 from ingest_core.errors import MalformedEntry, ParseError
 from ingest_core.parser import Page, ParseItem, RecordContext
-from parsers._author_lists import AuthorList, parse_author_list
-from schemas import Author, Profile, ProfileMetrics, PublishedDate, RecordWarning, Work
+from ingest_core.schemas import Author, Profile, ProfileMetrics, PublishedDate, RecordWarning, Work
 
 _MARKER = re.compile(r"^researcher profile$", re.IGNORECASE)
 _PUBLISHED = re.compile(r"^published works?$", re.IGNORECASE)
@@ -225,6 +225,8 @@ class BzpeerProfileParser:
 
     def detect(self, page: Page) -> float:
         """Score the profile's landmarks: trust line, metric lines, item count, work heads."""
+        if page.kind in ("json", "xml"):  # an API record, never this page's layout
+            return 0.0
         marker = trust = extra = metric = items = head = False
         for n, line in enumerate(page.lines):
             if n >= 400:

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ingest_core._html import hydrater_props
 from ingest_core.parser import Page, ParseItem, RecordContext
-from parsers._huggingface import (
+from ingest_core.parsers._huggingface import (
     LISTING_URLS,
     SOURCE,
     Card,
     authors_count,
     find_page_date,
     has_hydrater,
+    hydrater_json,
     is_hub_layout,
     json_page_date,
     json_papers,
@@ -30,7 +30,7 @@ from parsers._huggingface import (
     work_from_card,
     work_from_json,
 )
-from schemas import PublishedDate
+from ingest_core.schemas import PublishedDate
 
 TITLE = "Daily Papers"
 
@@ -45,6 +45,8 @@ class HfDailyParser:
 
     def detect(self, page: Page) -> float:
         """High on a DailyPapers JSON or a "Daily Papers" header with dated cards."""
+        if page.kind in ("json", "xml"):  # an API record, never this page's layout
+            return 0.0
         if has_hydrater(page, "DailyPapers"):
             score = 0.3 if json_query_present(page) else 0.95
             return min(1.0, score + url_bonus(self, page))
@@ -63,11 +65,7 @@ class HfDailyParser:
         """Yield the Listing, then a Work (or MalformedEntry) per entry in page order."""
         ctx = RecordContext(self, page)
         visible_date, start = find_page_date(page.lines, page.as_of, page.name)
-        props = (
-            hydrater_props(page.tree, "DailyPapers")
-            if page.tree is not None and has_hydrater(page, "DailyPapers")
-            else None
-        )
+        props = hydrater_json(page, "DailyPapers")
         if props is not None and isinstance(props.get("dailyPapers"), list):
             page_date = json_page_date(props) or visible_date or _as_of(page)
             entries = (work_from_json(ctx, i, p) for i, p in enumerate(json_papers(props)))

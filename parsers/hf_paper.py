@@ -10,20 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
-from ingest_core._html import hydrater_props
 from ingest_core._identifiers import extract_identifiers, extract_links
 from ingest_core._names import split_name
+from ingest_core._select import text_of
 from ingest_core._text import clean_text
 from ingest_core.parser import Page, ParseItem, RecordContext
-from parsers._huggingface import (
+from ingest_core.parsers._huggingface import (
     PAPER_URLS,
     SOURCE,
     has_hydrater,
+    hydrater_json,
     resolve_date,
     url_bonus,
     work_from_json,
 )
-from schemas import Author, Identifiers, RecordWarning, Work
+from ingest_core.schemas import Author, Identifiers, RecordWarning, Work
 
 _ARXIV_LINE = re.compile(r"^arxiv:\s*(\d{4}\.\d{4,5}|[a-z][a-z.-]+/\d{7})(?:v\d+)?$", re.IGNORECASE)
 _MORE_AUTHORS = re.compile(r"^(?:et al\.?|\+?\s*\d[\d,]*\s+(?:more\s+)?authors?)$", re.IGNORECASE)
@@ -48,6 +49,8 @@ class HfPaperParser:
 
     def detect(self, page: Page) -> float:
         """High on a PaperContent JSON, or an ``arxiv:ID`` line with Authors and Abstract."""
+        if page.kind in ("json", "xml"):  # an API record, never this page's layout
+            return 0.0
         if has_hydrater(page, "PaperContent"):
             return min(1.0, 0.95 + url_bonus(self, page))
         arxiv = published = False
@@ -70,11 +73,7 @@ class HfPaperParser:
     def parse(self, page: Page) -> Iterator[ParseItem]:
         """Yield the paper's Work (or a MalformedEntry when it has no title)."""
         ctx = RecordContext(self, page)
-        props = (
-            hydrater_props(page.tree, "PaperContent")
-            if page.tree is not None and has_hydrater(page, "PaperContent")
-            else None
-        )
+        props = hydrater_json(page, "PaperContent")
         paper = props.get("paper") if props is not None else None
         if isinstance(paper, Mapping) and paper.get("title"):
             yield work_from_json(ctx, 0, paper)
@@ -165,7 +164,7 @@ class HfPaperParser:
             href = a.get("href") or ""
             if not href.startswith(("http://", "https://")):
                 continue
-            label = " ".join(a.text_content().split())
+            label = text_of(a)
             if label.startswith("GitHub") or label == "Project page":
                 out.append(href)
         return out

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from itertools import chain
 
-from ingest_core._html import hydrater_props
 from ingest_core.parser import Page, ParseItem, RecordContext
-from parsers._huggingface import (
+from ingest_core.parsers._huggingface import (
     SEARCH_URLS,
     SOURCE,
     abstract_likeness,
     has_hydrater,
+    hydrater_json,
     is_header_line,
     json_papers,
     json_query,
@@ -56,6 +56,8 @@ class HfSearchParser:
 
     def detect(self, page: Page) -> float:
         """High on a search header followed by alternating title and abstract lines."""
+        if page.kind in ("json", "xml"):  # an API record, never this page's layout
+            return 0.0
         if has_hydrater(page, "DailyPapers"):
             return (0.95 if json_query_present(page) else 0.1) + url_bonus(self, page) / 2
         if has_hydrater(page, "PaperContent"):
@@ -78,11 +80,7 @@ class HfSearchParser:
     def parse(self, page: Page) -> Iterator[ParseItem]:
         """Yield the Listing (query from the page or URL), then a Work per result."""
         ctx = RecordContext(self, page)
-        props = (
-            hydrater_props(page.tree, "DailyPapers")
-            if page.tree is not None and has_hydrater(page, "DailyPapers")
-            else None
-        )
+        props = hydrater_json(page, "DailyPapers")
         if props is not None and isinstance(props.get("dailyPapers"), list):
             query = json_query(props) or url_query(page.url)
             entries = (work_from_json(ctx, i, p) for i, p in enumerate(json_papers(props)))

@@ -1,6 +1,6 @@
 """The pydantic record contract shared by parsers, the engine, the store and resolution."""
 
-from schemas.entities import (
+from .entities import (
     ENTITY_ADAPTER,
     Entity,
     Evidence,
@@ -9,11 +9,12 @@ from schemas.entities import (
     PersonMember,
     entity_from_json,
 )
-from schemas.records import (
+from .records import (
     RECORD_ADAPTER,
     Author,
     Identifiers,
     Listing,
+    PersonIdentifiers,
     Precision,
     Profile,
     ProfileMetrics,
@@ -39,6 +40,7 @@ __all__ = [
     "Listing",
     "Paper",
     "Person",
+    "PersonIdentifiers",
     "PersonMember",
     "Precision",
     "Profile",

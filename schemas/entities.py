@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from schemas.records import Author, Identifiers, PublishedDate
+from .records import Author, Identifiers, PublishedDate
 
 MemberRole = Literal["profile", "author"]
 EvidenceKind = Literal[

@@ -8,10 +8,22 @@ Every record carries ``kind``, a deterministic ``id``, the ``source`` site, its
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+from .identifiers import (
+    bare_dblp_key,
+    bare_dblp_pid,
+    bare_doi,
+    bare_mag,
+    bare_openalex,
+    bare_orcid,
+    bare_pmcid,
+    bare_pmid,
+    bare_s2_author,
+    bare_s2_paper,
+)
 
 Representation = Literal["text", "html_lines", "embedded_json"]
 Precision = Literal["day", "month", "year"]
@@ -54,27 +66,32 @@ class PublishedDate(_Model):
     year_inferred: bool = False
 
 
-_ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])", re.IGNORECASE)
+class PersonIdentifiers(_Model):
+    """A person's ids at the sources that keep author records (ORCID is ``orcid`` beside it)."""
 
+    openalex: str | None = Field(default=None, description="Bare OpenAlex author id, A5023888391.")
+    s2: str | None = Field(default=None, description="Semantic Scholar author id, digits.")
+    dblp: str | None = Field(default=None, description="dblp person id, e.g. 95/7448-1.")
 
-def bare_orcid(value: str) -> str:
-    """``https://orcid.org/0000-0002-1825-0097`` or ``0000000218250097`` as
-    ``0000-0002-1825-0097``, checksum verified (ISO 7064 11,2).
+    @field_validator("openalex")
+    @classmethod
+    def _openalex(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        bare = bare_openalex(value)
+        if not bare.startswith("A"):
+            raise ValueError(f"{value!r} is an OpenAlex id, but not an author's (A…)")
+        return bare
 
-    Raises:
-        ValueError: no ORCID iD in the value, or its check digit is wrong.
-    """
-    found = _ORCID.search(value.strip())
-    if found is None:
-        raise ValueError(f"not an ORCID iD: {value!r}")
-    digits = "".join(found.groups()).upper()
-    total = 0
-    for ch in digits[:-1]:
-        total = (total + int(ch)) * 2
-    check = (12 - total % 11) % 11
-    if digits[-1] != ("X" if check == 10 else str(check)):
-        raise ValueError(f"ORCID iD {value!r} fails its check digit")
-    return "-".join(digits[i:i + 4] for i in range(0, 16, 4))
+    @field_validator("s2")
+    @classmethod
+    def _s2(cls, value: str | None) -> str | None:
+        return None if value is None else bare_s2_author(value)
+
+    @field_validator("dblp")
+    @classmethod
+    def _dblp(cls, value: str | None) -> str | None:
+        return None if value is None else bare_dblp_pid(value)
 
 
 class Author(_Model):
@@ -87,6 +104,7 @@ class Author(_Model):
     orcid: str | None = Field(
         default=None, description="Bare ORCID iD, 0000-0000-0000-0000 (checksum verified)."
     )
+    identifiers: PersonIdentifiers = Field(default_factory=PersonIdentifiers)
 
     @field_validator("orcid")
     @classmethod
@@ -95,8 +113,59 @@ class Author(_Model):
 
 
 class Identifiers(_Model):
+    """A work's ids, each in one bare form, so equal ids compare equal across sources."""
+
     arxiv: str | None = Field(default=None, description="Bare arXiv id, e.g. 2509.24002.")
+    arxiv_version: int | None = Field(
+        default=None, ge=1, description="The arXiv version the record is of (2 for …v2)."
+    )
     doi: str | None = Field(default=None, description="Lower-case DOI, no resolver prefix.")
+    openalex: str | None = Field(default=None, description="Bare OpenAlex work id, W2741809807.")
+    s2: str | None = Field(default=None, description="Semantic Scholar paper id, 40 hex digits.")
+    dblp: str | None = Field(default=None, description="dblp record key, journals/tvcg/XuLF12.")
+    mag: str | None = Field(default=None, description="Microsoft Academic Graph id, digits.")
+    pmid: str | None = Field(default=None, description="PubMed id, digits.")
+    pmcid: str | None = Field(default=None, description="PubMed Central id, PMC and digits.")
+
+    @field_validator("doi")
+    @classmethod
+    def _doi(cls, value: str | None) -> str | None:
+        return None if value is None else bare_doi(value)
+
+    @field_validator("openalex")
+    @classmethod
+    def _openalex(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        bare = bare_openalex(value)
+        if not bare.startswith("W"):
+            raise ValueError(f"{value!r} is an OpenAlex id, but not a work's (W…)")
+        return bare
+
+    @field_validator("s2")
+    @classmethod
+    def _s2(cls, value: str | None) -> str | None:
+        return None if value is None else bare_s2_paper(value)
+
+    @field_validator("dblp")
+    @classmethod
+    def _dblp(cls, value: str | None) -> str | None:
+        return None if value is None else bare_dblp_key(value)
+
+    @field_validator("mag")
+    @classmethod
+    def _mag(cls, value: str | None) -> str | None:
+        return None if value is None else bare_mag(value)
+
+    @field_validator("pmid")
+    @classmethod
+    def _pmid(cls, value: str | None) -> str | None:
+        return None if value is None else bare_pmid(value)
+
+    @field_validator("pmcid")
+    @classmethod
+    def _pmcid(cls, value: str | None) -> str | None:
+        return None if value is None else bare_pmcid(value)
 
 
 class _Record(_Model):
@@ -126,6 +195,10 @@ class Work(_Record):
     keywords: list[str] = Field(
         default_factory=list, description="Subject terms the source gives (keywords, concepts)."
     )
+    cited_by: int | None = Field(default=None, ge=0, description="Citation count the source shows.")
+    updated: PublishedDate | None = Field(
+        default=None, description="When the source last revised the work (arXiv versions)."
+    )
 
 
 class ProfileMetrics(_Model):
@@ -137,6 +210,8 @@ class ProfileMetrics(_Model):
     trust_score: int | None = None
     trust_label: str | None = None
     verification_level: int | None = None
+    citations: int | None = None
+    i10_index: int | None = None
 
 
 class Profile(_Record):
@@ -151,9 +226,19 @@ class Profile(_Record):
     claimed: bool | None = None
     open_to_collaborate: bool | None = None
     metrics: ProfileMetrics = Field(default_factory=ProfileMetrics)
+    orcid: str | None = Field(default=None, description="Bare ORCID iD of the profile's subject.")
+    identifiers: PersonIdentifiers = Field(default_factory=PersonIdentifiers)
+    other_names: list[str] = Field(default_factory=list, description="Other names the person uses.")
+    interests: list[str] = Field(default_factory=list, description="Research interests, topics.")
+    links: list[str] = Field(default_factory=list, description="The person's own pages.")
     entries_seen: int = 0
     entries_emitted: int = 0
     work_ids: list[str] = Field(default_factory=list)
+
+    @field_validator("orcid")
+    @classmethod
+    def _orcid(cls, value: str | None) -> str | None:
+        return None if value is None else bare_orcid(value)
 
 
 class Listing(_Record):
@@ -163,6 +248,9 @@ class Listing(_Record):
     title: str
     page_date: PublishedDate | None = None
     query: str | None = None
+    total_results: int | None = Field(
+        default=None, ge=0, description="How many results the source says the query has."
+    )
     entries_seen: int = 0
     entries_emitted: int = 0
     work_ids: list[str] = Field(default_factory=list)

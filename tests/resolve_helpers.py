@@ -7,7 +7,15 @@ import hashlib
 from pathlib import Path
 
 from ingest_core import parse_page
-from schemas import AnyRecord, Author, Identifiers, Profile, Provenance, PublishedDate, Work
+from ingest_core.schemas import (
+    AnyRecord,
+    Author,
+    Identifiers,
+    Profile,
+    Provenance,
+    PublishedDate,
+    Work,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_AS_OF = {"000": "2026-02-13", "001": "2026-02-13", "002": "2026-02-13",

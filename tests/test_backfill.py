@@ -29,7 +29,7 @@ TOY_PLUGIN = '''
 import os
 
 from ingest_core.parser import RecordContext
-from schemas import Listing, Work
+from ingest_core.schemas import Listing, Work
 
 VERSION = "{version}"
 

@@ -17,6 +17,8 @@ def test_all_is_sorted_and_complete() -> None:
         "store",
         "resolution",
         "backends",
+        "schemas",
+        "parsers",
     }
     assert public <= set(names) | {"errors"}, public - set(names)
     for name in names:

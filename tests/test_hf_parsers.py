@@ -12,8 +12,8 @@ import pytest
 
 from ingest_core import build_page, errors, extract_links, get_parser, parse_page
 from ingest_core._engine import score_parsers
-from ingest_core._html import hydrater_props
-from schemas import Listing, Work
+from ingest_core.parsers._huggingface import hydrater_props
+from ingest_core.schemas import Listing, Work
 from tests.conftest import FIXTURES, shared_file
 
 DAILY_002 = FIXTURES / "hf_daily" / "002_1b3592f858c9cc69.txt"

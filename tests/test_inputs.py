@@ -19,7 +19,8 @@ from ingest_core._inputs import (
     load_page,
     reread,
 )
-from ingest_core._outcome import PageOutcome, process_inputs, process_page
+from ingest_core._outcome import PageOutcome
+from ingest_core._process import process_inputs, process_page
 from tests.conftest import FIXTURES
 
 PROFILE = FIXTURES / "aggregator_profile" / "001_02405de564735fae.txt"

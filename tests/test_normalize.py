@@ -22,6 +22,7 @@ from ingest_core import (
 from ingest_core._dates import _fast, _slow, coerce_as_of, utc_date_of
 from ingest_core._names import _fast_split, _slow_split, folded_full_name
 from ingest_core._text import clean_text, leading_int
+from ingest_core.schemas import Identifiers
 
 FEB13 = dt.date(2026, 2, 13)
 
@@ -216,4 +217,4 @@ def test_links_and_identifiers_from_an_abstract() -> None:
     ]
     ids = extract_identifiers(text)
     assert (ids.arxiv, ids.doi) == ("2401.01234", "10.1145/1234.5678")
-    assert extract_identifiers(None, "nothing here").model_dump() == {"arxiv": None, "doi": None}
+    assert extract_identifiers(None, "nothing here") == Identifiers()

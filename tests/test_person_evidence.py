@@ -16,8 +16,8 @@ from ingest_core.errors import ResolutionError
 from ingest_core.resolution.features import FEATURES
 from ingest_core.resolution.model import PersonModel
 from ingest_core.resolution.training import labeled_pairs, train_person_model
-from schemas import Author, Person, Provenance, PublishedDate, Work
-from schemas.records import bare_orcid
+from ingest_core.schemas import Author, Person, Provenance, PublishedDate, Work
+from ingest_core.schemas.records import bare_orcid
 
 
 def paper(wid: str, title: str, authors: list[str | Author], *, venue: str | None = None,

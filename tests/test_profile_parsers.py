@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from ingest_core import parse_page
+from ingest_core._author_lists import parse_author_list
 from ingest_core._engine import build_page
 from ingest_core.errors import MalformedEntry
-from parsers._author_lists import parse_author_list
-from parsers.aggregator_profile import AggregatorProfileParser
-from parsers.bzpeer_profile import BzpeerProfileParser
-from schemas import Profile, Work
+from ingest_core.parsers.aggregator_profile import AggregatorProfileParser
+from ingest_core.parsers.bzpeer_profile import BzpeerProfileParser
+from ingest_core.schemas import Profile, Work
 from tests.conftest import FIXTURES
 
 BZPEER_SEED = FIXTURES / "bzpeer_profile" / "000_9be98e7aea026544.txt"
@@ -417,7 +417,7 @@ def test_aggregator_name_is_above_the_stats_and_an_institution_is_the_affiliatio
     ],
 )
 def test_hyphenated_initials_read_as_author_lists(line: str, names: list[str]) -> None:
-    from parsers._author_lists import parse_author_list
+    from ingest_core._author_lists import parse_author_list
 
     parsed = parse_author_list(line)
     assert parsed is not None

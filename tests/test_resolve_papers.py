@@ -7,7 +7,7 @@ from collections import Counter
 
 from ingest_core import ResolverConfig, resolve
 from ingest_core.resolution import Curation
-from schemas import Paper, Work
+from ingest_core.schemas import Paper, Work
 from tests.resolve_helpers import seed_records, work
 
 GNN = ("Graph neural networks learn node representations by passing messages along edges. "
@@ -69,7 +69,7 @@ def test_contradictions_keep_same_titles_apart() -> None:
     title = "Learning Sparse Representations for Retrieval at Scale"
     works = [work("p1", 0, title, ["Ada Lovelace"]), work("p2", 0, title, ["Alan Turing"]),
              work("p3", 0, title, year=2001), work("p4", 0, title, year=2019),
-             work("p5", 0, title, doi="10.1/a"), work("p6", 0, title, doi="10.1/b")]
+             work("p5", 0, title, doi="10.1000/a"), work("p6", 0, title, doi="10.1000/b")]
     papers = resolve(works).papers
     for a, b in (("p1-w0", "p2-w0"), ("p3-w0", "p4-w0"), ("p5-w0", "p6-w0")):
         assert _paper_of(papers, a) != _paper_of(papers, b)
@@ -177,8 +177,8 @@ def _together(papers: list[Paper], *ids: str) -> bool:
 
 def test_works_sharing_a_doi_are_one_paper_whatever_their_years() -> None:
     title = "Childhood Adversity and Later Victimization in a Panel of Adolescents"
-    a = work("a", 0, title, ["Mara Quill"], year=2012, doi="10.1/x")
-    b = work("b", 0, title, ["Mara Quill"], source="other", year=2015, doi="10.1/x")
+    a = work("a", 0, title, ["Mara Quill"], year=2012, doi="10.1000/x")
+    b = work("b", 0, title, ["Mara Quill"], source="other", year=2015, doi="10.1000/x")
     c = work("c", 0, title, ["Mara Quill"], source="third", year=2015)
     assert len(resolve([a, b, c]).papers) == 1
 
@@ -200,7 +200,7 @@ def test_a_book_review_is_titled_by_the_reviewed_book() -> None:
 
 def test_a_long_specific_title_and_year_outweigh_author_lists_with_no_one_in_common() -> None:
     title = "Concrete Futures: Housing, Finance and the Remaking of Port Cities"
-    reviewer = work("a", 0, title, ["Ines Varga"], year=2021, doi="10.1/r")
+    reviewer = work("a", 0, title, ["Ines Varga"], year=2021, doi="10.1000/r")
     pdf = work("b", 0, title, ["Tomas Ruel", "Ada Kim"], source="pdf", year=2021)
     assert len(resolve([reviewer, pdf]).papers) == 1
     # no years to agree, a generic title or a short one: the authors still decide
@@ -212,7 +212,7 @@ def test_a_long_specific_title_and_year_outweigh_author_lists_with_no_one_in_com
 
 def test_a_bare_copy_is_dated_when_found_not_when_published() -> None:
     title = "Histological Reactions of Leaf Tissue to Synthetic Auxins"
-    placed = _at(work("a", 0, title, ["E. J. Marsh"], year=1941, doi="10.1/h"), "Bot. Gaz.")
+    placed = _at(work("a", 0, title, ["E. J. Marsh"], year=1941, doi="10.1000/h"), "Bot. Gaz.")
     bare = work("b", 0, title.upper(), ["E. J. MARSH"], source="pdf", year=2010)
     assert len(resolve([placed, bare]).papers) == 1
     # both placed: two dated publications, years apart, are two papers
@@ -283,29 +283,29 @@ def test_venues_agree_by_words_abbreviations_and_acronyms() -> None:
 def test_a_copy_joins_the_edition_of_its_own_year_and_better_corroborated_match() -> None:
     title = "Array Hybridisation Identifies a Duplicated Critical Region in Affected Boys"
     authors = ["Nia Solo", "Sven Rossi", "Tom Morg"]
-    first = work("a", 0, title, authors, year=2004, doi="10.1/first")
-    second = work("b", 0, title, authors, source="other", year=2007, doi="10.1/second")
+    first = work("a", 0, title, authors, year=2004, doi="10.1000/first")
+    second = work("b", 0, title, authors, source="other", year=2007, doi="10.1000/second")
     copy = work("c", 0, title, authors, source="pdf", year=2004)
     papers = resolve([second, first, copy]).papers
     assert _together(papers, first.id, copy.id) and not _together(papers, second.id, copy.id)
     # among works of one title and year, the one whose authors agree wins over title alone
     lung = "Immunotherapy for Advanced Non-Small-Cell Lung Cancer in Older Patients"
-    thomas = work("d", 0, lung, ["Anna Thom", "Marko Jako"], year=2014, doi="10.1/t")
-    yoon = work("e", 0, lung, ["Sung Ho Yoon"], source="other", year=2014, doi="10.1/y")
+    thomas = work("d", 0, lung, ["Anna Thom", "Marko Jako"], year=2014, doi="10.1000/t")
+    yoon = work("e", 0, lung, ["Sung Ho Yoon"], source="other", year=2014, doi="10.1000/y")
     pdf = work("f", 0, lung, ["Anna Thom", "Marko Jako"], source="pdf", year=2014)
     papers = resolve([yoon, thomas, pdf]).papers
     assert _together(papers, thomas.id, pdf.id)
 
 
 def test_a_copy_of_a_generic_title_joins_the_one_identified_edition() -> None:
-    journal = _at(work("a", 0, "Preface", year=2000, doi="10.1/pre"), "Mechanisms of Growth")
+    journal = _at(work("a", 0, "Preface", year=2000, doi="10.1000/pre"), "Mechanisms of Growth")
     copy = work("b", 0, "Preface", ["David Wilk"], source="pdf", year=2000)
     assert len(resolve([journal, copy]).papers) == 1
     # two identified prefaces of the year: the copy could be either
-    other = _at(work("c", 0, "Preface", year=2000, doi="10.1/pre2"), "Aging Studies")
+    other = _at(work("c", 0, "Preface", year=2000, doi="10.1000/pre2"), "Aging Studies")
     assert len(resolve([journal, other, copy]).papers) == 3
     # the closest year decides; with no year, only a lone edition under the title
-    later = _at(work("d", 0, "Preface", year=2001, doi="10.1/pre3"), "Mechanisms of Growth")
+    later = _at(work("d", 0, "Preface", year=2001, doi="10.1000/pre3"), "Mechanisms of Growth")
     assert _together(resolve([journal, later, copy]).papers, journal.id, copy.id)
     undated = work("e", 0, "Preface", source="pdf")
     assert len(resolve([journal, later, undated]).papers) == 3

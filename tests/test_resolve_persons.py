@@ -8,7 +8,7 @@ from ingest_core.resolution.config import ResolverConfig
 from ingest_core.resolution.features import FEATURES
 from ingest_core.resolution.model import PersonModel
 from ingest_core.resolution.persons import given_score
-from schemas import AnyRecord, Person, ProfileMetrics
+from ingest_core.schemas import AnyRecord, Person, ProfileMetrics
 from tests.resolve_helpers import profile, seed_records, work
 
 ABS = "We study {}. Our method improves over strong baselines on several benchmarks."

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from ingest_core import add_page
 from ingest_core.cli import app
 from ingest_core.errors import StorageError
 from ingest_core.resolution.stored import resolve_store, stored_entities
@@ -28,7 +29,7 @@ def _pages(*cases: str) -> list[Path]:
 
 def _add(store: Store, pages: list[Path]) -> None:
     for page in pages:
-        store.add_page(page.read_bytes(), as_of=AS_OF, name=str(page))
+        add_page(store, page.read_bytes(), as_of=AS_OF, name=str(page))
 
 
 def _entities(store: Store) -> list[str]:
@@ -50,7 +51,7 @@ def _full(tmp_path: Path, batches: list[list[tuple[Path, str]]]) -> list[str]:
 
 def _add_as_of(store: Store, pages: list[tuple[Path, str]]) -> None:
     for page, as_of in pages:
-        store.add_page(page.read_bytes(), as_of=as_of, name=str(page))
+        add_page(store, page.read_bytes(), as_of=as_of, name=str(page))
 
 
 def test_an_unrelated_batch_rewrites_no_existing_entity(tmp_path: Path, db_url: str) -> None:

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import inspect
 
-from ingest_core import Store, errors, parse_page
+from ingest_core import Store, add_page, errors, parse_page
 from ingest_core._inputs import ErrorInfo, SourceRef
 from ingest_core._outcome import EntryProblem, PageOutcome, RecordRow
 from ingest_core.store._export import export_records
@@ -75,7 +75,7 @@ def test_sqlite_store_uses_wal(tmp_path: Path) -> None:
 
 def test_add_page_stores_the_records_parse_page_gives(store: Store) -> None:
     content = PROFILE.read_bytes()
-    outcome = store.add_page(content, name=str(PROFILE), as_of=AS_OF)
+    outcome = add_page(store, content, name=str(PROFILE), as_of=AS_OF)
     assert outcome.status == "parsed"
     expected = [r.model_dump_json() for r in parse_page(content, as_of=AS_OF).records]
     stored = list(store.record_json())
@@ -87,9 +87,9 @@ def test_add_page_stores_the_records_parse_page_gives(store: Store) -> None:
 
 def test_adding_a_page_twice_changes_nothing(store: Store) -> None:
     content = PROFILE.read_bytes()
-    store.add_page(content, name=str(PROFILE), as_of=AS_OF)
+    add_page(store, content, name=str(PROFILE), as_of=AS_OF)
     before = store.table_counts(), store.record_ids()
-    again = store.add_page(content, name=str(PROFILE), as_of=AS_OF)
+    again = add_page(store, content, name=str(PROFILE), as_of=AS_OF)
     assert again.status == "unchanged"
     assert (store.table_counts(), store.record_ids()) == before
 
@@ -167,7 +167,7 @@ def test_stats_and_runs(store: Store) -> None:
 
 
 def test_export_formats_round_trip(store: Store, tmp_path: Path) -> None:
-    store.add_page(DAILY.read_bytes(), name=str(DAILY), as_of=AS_OF)
+    add_page(store, DAILY.read_bytes(), name=str(DAILY), as_of=AS_OF)
     lines = list(store.record_json(kind="work"))
     jsonl = tmp_path / "w.jsonl"
     assert export_records(store, "work", "jsonl", jsonl) == len(lines) > 10

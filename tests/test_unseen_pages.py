@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from ingest_core import parse_page
-from schemas import Listing, Profile, Work
+from ingest_core.schemas import Listing, Profile, Work
 from tests.conftest import shared_file
 
 

@@ -21,7 +21,9 @@ from typing import Any, ClassVar, Literal, final
 from sqlalchemy import event
 
 from ingest_core._inputs import PageInput
-from ingest_core._outcome import PageOutcome, process_page, sha256_of, unchanged
+from ingest_core._outcome import PageOutcome, sha256_of, unchanged
+from ingest_core._process import process_page
+from ingest_core._registry import parser_versions, parsers_fingerprint
 from ingest_core.store import Store
 
 log = logging.getLogger("ingest_core.backfill")
@@ -315,7 +317,6 @@ class Backend(ABC):
             StorageError: the store could not be written (already written batches stay).
             IngestError: the first bad page, with ``on_error="raise"``.
         """
-        from ingest_core._backfill import parser_versions, parsers_fingerprint
 
         options = options or BackfillOptions()
         progress = progress or Progress()

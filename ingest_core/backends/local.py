@@ -23,7 +23,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import ClassVar
 
 from ingest_core._inputs import PageInput, load_page
-from ingest_core._outcome import PageOutcome, process_inputs, quarantined, sha256_of
+from ingest_core._outcome import PageOutcome, quarantined, sha256_of
+from ingest_core._process import process_inputs
 from ingest_core.backends.base import Backend, BackfillContext, CurrentPages, batched
 from ingest_core.errors import ParserCrashed
 

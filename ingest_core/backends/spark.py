@@ -43,7 +43,8 @@ from ingest_core._inputs import (
     read_file_page,
     read_jsonl,
 )
-from ingest_core._outcome import PageOutcome, process_page
+from ingest_core._outcome import PageOutcome
+from ingest_core._process import process_page
 from ingest_core.backends.base import (
     Backend,
     BackfillContext,

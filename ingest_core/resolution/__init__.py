@@ -21,7 +21,7 @@ from ingest_core.resolution.mentions import Mentions, mentions_from_records
 from ingest_core.resolution.model import PersonModel
 from ingest_core.resolution.papers import PaperResolution, resolve_works
 from ingest_core.resolution.persons import PersonClusters, cluster_mentions
-from schemas import AnyRecord, Evidence, Paper, Person, PersonMember, Profile, Work
+from ingest_core.schemas import AnyRecord, Evidence, Paper, Person, PersonMember, Profile, Work
 
 log = logging.getLogger("ingest_core.resolution")
 

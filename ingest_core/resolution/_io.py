@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pydantic import ValidationError
 
 from ingest_core.errors import ResolutionError
-from schemas import AnyRecord, record_from_json
+from ingest_core.schemas import AnyRecord, record_from_json
 
 
 def read_records(lines: Iterable[str | bytes], *, name: str = "records") -> list[AnyRecord]:

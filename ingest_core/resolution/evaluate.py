@@ -22,7 +22,7 @@ from pathlib import Path
 from ingest_core._engine import parse_page
 from ingest_core._names import folded_full_name
 from ingest_core.resolution._ids import member_key
-from schemas import AnyRecord, Profile, Work
+from ingest_core.schemas import AnyRecord, Profile, Work
 
 CASE_AS_OF = "2026-03-01"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest_core.resolution.papers import PaperResolution
 from ingest_core.resolution.persons import PersonClusters
-from schemas import Paper, Person
+from ingest_core.schemas import Paper, Person
 
 
 def explain_paper(paper: Paper, res: PaperResolution) -> str:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from ingest_core._names import PARTICLES, split_name
 from ingest_core._text import fold
 from ingest_core.resolution._ids import member_key
-from schemas import Profile, Work
+from ingest_core.schemas import Profile, Work
 
 _PUNCT = re.compile(r"[^\w\s]+")
 

@@ -31,7 +31,7 @@ from ingest_core._text import fold
 from ingest_core.resolution._ids import anchor_of, entity_id
 from ingest_core.resolution._unionfind import UnionFind
 from ingest_core.resolution.config import ResolverConfig
-from schemas import Author, Identifiers, Paper, PublishedDate, Work
+from ingest_core.schemas import Author, Identifiers, Paper, PublishedDate, Work
 
 STOP_WORDS = frozenset(
     [

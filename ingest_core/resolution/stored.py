@@ -42,8 +42,8 @@ from ingest_core.resolution.papers import (
     work_blocking_keys,
 )
 from ingest_core.resolution.persons import block_keys, cluster_mentions
+from ingest_core.schemas import AnyRecord, Paper, Person, Profile, Work
 from ingest_core.store import EntityIndex, MemberRow, Store
-from schemas import AnyRecord, Paper, Person, Profile, Work
 
 _KEY_MAX = 80
 

@@ -16,7 +16,7 @@ from ingest_core.resolution.config import ResolverConfig
 from ingest_core.resolution.features import FEATURES, featurize_groups
 from ingest_core.resolution.mentions import mentions_from_records
 from ingest_core.resolution.model import PersonModel, fit_logistic
-from schemas import AnyRecord, Profile, Work
+from ingest_core.schemas import AnyRecord, Profile, Work
 
 
 def labeled_pairs(

@@ -18,8 +18,8 @@ from contextlib import AbstractContextManager
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ingest_core.schemas import AnyRecord, Paper, Person, entity_from_json, record_from_json
 from ingest_core.store import _models as m
-from schemas import AnyRecord, Paper, Person, entity_from_json, record_from_json
 
 ENTITIES = m.entities
 ENTITY_MEMBERS = m.entity_members

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from ingest_core.errors import StorageError
+from ingest_core.schemas.records import Listing, Profile, Work
 from ingest_core.store._store import Store
-from schemas.records import Listing, Profile, Work
 
 ExportFormat = Literal["jsonl", "parquet", "csv"]
 KINDS: dict[str, type[Work] | type[Profile] | type[Listing]] = {

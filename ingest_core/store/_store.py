@@ -35,9 +35,11 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from ingest_core._inputs import PageInput, SourceRef
-from ingest_core._outcome import PageOutcome, process_page, sha256_of, unchanged
+from ingest_core._inputs import SourceRef
+from ingest_core._outcome import PageOutcome
 from ingest_core.errors import StorageError
+from ingest_core.schemas import AnyRecord, Paper, Person
+from ingest_core.schemas.records import record_from_json
 from ingest_core.store import _models as m
 from ingest_core.store._entities import (
     EntityIndex,
@@ -45,8 +47,6 @@ from ingest_core.store._entities import (
     read_entities,
     read_entity_json,
 )
-from schemas import AnyRecord, Paper, Person
-from schemas.records import record_from_json
 
 log = logging.getLogger("ingest_core.store")
 
@@ -518,45 +518,6 @@ class Store:
         self._upsert(conn, m.quarantine, list(quarantine.values()), "id", (
             "input", "source_kind", "location", "offset", "url", "error_type", "error_code",
             "message", "parser", "parser_version", "last_seen", "run_id"))
-
-    # --- the library door ---------------------------------------------------------------
-
-    def add_page(
-        self,
-        content: bytes | str,
-        *,
-        url: str | None = None,
-        as_of: dt.date | str | None = None,
-        retrieved_at: dt.datetime | None = None,
-        name: str | None = None,
-        parser: str | None = None,
-    ) -> PageOutcome:
-        """Parse one page and store it (or quarantine it); adding it again changes nothing.
-
-        Returns:
-            The page's outcome: ``parsed``, ``unchanged`` or ``quarantined``.
-
-        Raises:
-            StorageError: the store could not be written.
-        """
-        from ingest_core._backfill import parser_versions, parsers_fingerprint
-        from ingest_core._dates import coerce_as_of
-
-        raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
-        source = SourceRef("url", name or url or "<memory>", None, url, retrieved_at)
-        page = PageInput(source=source, content=raw)
-        sha = sha256_of(raw)
-        state = self.page_states([sha]).get(sha)
-        fingerprint = parsers_fingerprint()
-        current = state is not None and state.is_current(parser_versions(), fingerprint)
-        if parser is None and current:
-            outcome = unchanged(page, sha)
-        else:
-            day = coerce_as_of(as_of) if as_of is not None else None
-            outcome = process_page(page, as_of=day, parser=parser, sha256=sha)
-            outcome.replaced = state is not None
-        self.write_outcomes([outcome], fingerprint=fingerprint)
-        return outcome
 
     def records(
         self, kind: str | None = None, source: str | None = None, *, parser: str | None = None

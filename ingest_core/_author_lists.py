@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ingest_core._names import PARTICLES, split_clean_name, split_name
 from ingest_core._text import clean_text
-from schemas import Author
+from ingest_core.schemas import Author
 
 _ET_AL = re.compile(r"[,;]?\s*(?:et\.?\s*al\b\.?|and others)\s*$", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*)")
