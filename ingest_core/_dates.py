@@ -218,6 +218,10 @@ def date_from_parts(
         return None
 
     y, m, d = number(year), number(month), number(day)
+    if m == 0:  # "00" for an unknown month (Europe PMC): the year is still known
+        m = d = None
+    if d == 0:
+        d = None
     if y is None or not 1000 <= y <= 2999:
         return None
     try:

@@ -13,9 +13,12 @@ Rules, in the order they apply to a path given on the command line:
   against the file name and its path relative to the directory) keeps only matching files;
 * ``*.warc`` / ``*.warc.gz`` files are archives: each ``response`` (or ``resource``)
   record is a page with its ``WARC-Target-URI`` and ``WARC-Date``;
-* ``*.jsonl`` / ``*.jsonl.gz`` files whose first row has ``content`` or ``content_base64``
-  are page lists (one page per row, with ``url`` and ``retrieved_at``); a ``.jsonl`` file
-  whose first row has neither is not a page list and is skipped with a logged note;
+* ``*.jsonl`` / ``*.ndjson`` files (optionally ``.gz``), and ``*.json.gz`` files that hold
+  one JSON value per line, are read row by row: when the first row has ``content`` or
+  ``content_base64`` the file is a page list (one page per row, with ``url`` and
+  ``retrieved_at``); otherwise it is an entity dump (the OpenAlex snapshot, the Semantic
+  Scholar datasets, a Crossref public data file) and each line is a page of its own, its
+  ``id`` the url when that is a URL;
 * every other file is one page.
 """
 
@@ -30,6 +33,7 @@ import json
 import logging
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO, Literal
@@ -44,7 +48,10 @@ SourceKind = Literal["file", "warc", "jsonl", "url"]
 DEFAULT_EXCLUDES: tuple[str, ...] = ("*.expected.json", "*.expected.jsonl")
 """File names never taken from a directory walk: fixture answers sit beside their pages."""
 WARC_SUFFIXES = (".warc", ".warc.gz")
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+JSON_GZ_SUFFIX = ".json.gz"
+"""A gzipped JSON file is a dump when it holds a JSON value per line, else one page."""
+_SNIFF_BYTES = 1 << 20
 PAGE_RECORD_TYPES = frozenset({"response", "resource"})
 
 
@@ -160,12 +167,31 @@ def _is_jsonl(name: str) -> bool:
     return name.lower().endswith(JSONL_SUFFIXES)
 
 
+def _holds_json_lines(path: str) -> bool:
+    """True when a ``.json.gz`` file's first line is a whole JSON value and more follow."""
+    try:
+        with gzip.open(path, "rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+    except (OSError, EOFError):
+        return False  # read as one page, so the error is reported for the file
+    first, newline, rest = head.lstrip().partition(b"\n")
+    if not newline or not rest.strip():
+        return False
+    try:
+        json.loads(first)
+    except ValueError:
+        return False
+    return True
+
+
 def classify(path: str) -> SourceKind:
-    """How a file is read, from its name."""
+    """How a file is read, from its name (and, for ``.json.gz``, its first line)."""
     name = os.path.basename(path)
     if _is_warc(name):
         return "warc"
     if _is_jsonl(name):
+        return "jsonl"
+    if name.lower().endswith(JSON_GZ_SUFFIX) and _holds_json_lines(path):
         return "jsonl"
     return "file"
 
@@ -330,27 +356,40 @@ def _row_page(path: str, line_no: int, line: bytes, limit: int) -> PageInput:
     return PageInput(source=source, content=content)
 
 
+def _entity_page(path: str, line_no: int, line: bytes, limit: int) -> PageInput:
+    """One line of an entity dump as a page of its own (the line's bytes, unchanged)."""
+    content = line.rstrip(b"\r\n")
+    source = SourceRef("jsonl", path, line_no)
+    if len(content) > limit:
+        return _too_large(source, len(content), limit)
+    try:
+        entity = json.loads(content)
+    except ValueError as exc:
+        return _unreadable(source, f"line {line_no} is not valid JSON ({exc})")
+    ident = entity.get("id") if isinstance(entity, dict) else None
+    if isinstance(ident, str) and ident.startswith(("http://", "https://")):
+        source = SourceRef("jsonl", path, line_no, ident)
+    return PageInput(source=source, content=content)
+
+
 def read_jsonl(path: str, max_bytes: int | None = None) -> Iterator[PageInput]:
-    """The pages of a ``.jsonl`` page list, one per non-empty row (``offset`` = line number)."""
+    """The pages of a JSON Lines file, one per non-empty row (``offset`` = line number): the
+    rows of a page list, or the entities of a dump (see the module docstring)."""
     limit = max_bytes_default() if max_bytes is None else max_bytes
     try:
         with _open_maybe_gzip(path) as fh:
-            first = True
+            read_row = None
             for line_no, line in enumerate(fh, start=1):
                 if not line.strip():
                     continue
-                if first:
-                    first = False
+                if read_row is None:
                     try:
                         head = json.loads(line)
                     except ValueError:
                         head = {"content": None}  # a broken first row is still a page row
-                    if not is_page_row(head):
-                        log.warning("%s: skipped: its first row has no `content`, so it is "
-                                    "not a page list", path)
-                        return
-                yield _row_page(path, line_no, line, limit)
-    except (OSError, EOFError) as exc:
+                    read_row = _row_page if is_page_row(head) else _entity_page
+                yield read_row(path, line_no, line, limit)
+    except (OSError, EOFError, zlib.error) as exc:
         yield _unreadable(SourceRef("jsonl", path, None), f"cannot read the file ({exc})")
 
 

@@ -143,8 +143,11 @@ class Parser(Protocol):
     """The site, shared by every parser of that site, e.g. ``huggingface``."""
     version: str
     """Bumped when output changes, so stored pages are reparsed."""
-    url_patterns: Sequence[str]
-    """Regular expressions for the URLs this parser serves."""
+
+    @property
+    def url_patterns(self) -> Sequence[str]:
+        """Regular expressions for the URLs this parser serves (a tuple attribute will do)."""
+        ...
 
     def detect(self, page: Page) -> float:
         """Confidence in [0, 1] that this parser understands ``page``; content outweighs URL."""

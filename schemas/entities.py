@@ -27,6 +27,7 @@ EvidenceKind = Literal[
     "affiliation",
     "years",
     "orcid",
+    "author_id",
     "prior",
 ]
 

@@ -17,7 +17,11 @@ _OPENALEX = re.compile(
     r"^(?:https?://(?:api\.)?openalex\.org/(?:(?:works|authors|sources|institutions)/)?)?"
     r"([WASIPCFTK])(\d{2,12})$", re.IGNORECASE,
 )
-_DIGITS = re.compile(r"^\d{1,12}$")
+_ARXIV = re.compile(
+    r"^(?:https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/|arxiv:\s*)?"
+    r"(\d{4}\.\d{4,5}|[a-z][a-z.-]{1,20}(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$",
+    re.IGNORECASE,
+)
 _PMID = re.compile(r"^(?:https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/)?"
                    r"(?:pmid:\s*)?(\d{1,9})/?$", re.IGNORECASE)
 _PMCID = re.compile(r"^(?:https?://(?:www\.)?ncbi\.nlm\.nih\.gov/pmc/articles/)?(?:pmc)?(\d{1,9})/?$",
@@ -55,6 +59,14 @@ def bare_orcid(value: str) -> str:
     if digits[-1] != ("X" if check == 10 else str(check)):
         raise ValueError(f"ORCID iD {value!r} fails its check digit")
     return "-".join(digits[i:i + 4] for i in range(0, 16, 4))
+
+
+def bare_arxiv(value: str) -> str:
+    """A bare arXiv id (``2509.24002``, ``hep-th/9901001``), version and URL dropped."""
+    m = _ARXIV.match(value.strip())
+    if m is None:
+        raise _bad("arXiv id", value, "2509.24002")
+    return m.group(1)
 
 
 def bare_doi(value: str) -> str:

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from .identifiers import (
+    bare_arxiv,
     bare_dblp_key,
     bare_dblp_pid,
     bare_doi,
@@ -126,6 +127,11 @@ class Identifiers(_Model):
     mag: str | None = Field(default=None, description="Microsoft Academic Graph id, digits.")
     pmid: str | None = Field(default=None, description="PubMed id, digits.")
     pmcid: str | None = Field(default=None, description="PubMed Central id, PMC and digits.")
+
+    @field_validator("arxiv")
+    @classmethod
+    def _arxiv(cls, value: str | None) -> str | None:
+        return None if value is None else bare_arxiv(value)
 
     @field_validator("doi")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import json
 import pickle
@@ -76,8 +77,8 @@ def test_jsonl_page_lists(tmp_path: Path) -> None:
         json.dumps({"url": "u5"}),
     ]) + "\n", encoding="utf-8")
     (tmp_path / "records.jsonl").write_text('{"id": "x", "kind": "work"}\n', encoding="utf-8")
-    pages = list(iter_inputs([tmp_path]))
-    assert [p.source.offset for p in pages] == [1, 2, 3, 4, 5]  # records.jsonl is not a page list
+    pages = [p for p in iter_inputs([tmp_path]) if p.source.location.endswith("pages.jsonl")]
+    assert [p.source.offset for p in pages] == [1, 2, 3, 4, 5]
     first = pages[0]
     assert first.content == text.encode() and first.source.url == "https://example.org/p/1"
     assert first.source.retrieved_at is not None and first.source.retrieved_at.year == 2025
@@ -157,3 +158,27 @@ def test_process_inputs_skips_what_the_store_holds_and_repeats(tmp_path: Path) -
     again = process_inputs(pages, current=lambda shas: stored & set(shas))
     assert [o.status for o in again] == ["unchanged", "unchanged"]
     assert again[0].sha256 == fresh[0].sha256 and again[0].size == len(PROFILE.read_bytes())
+
+
+def test_jsonl_entity_dumps_give_one_page_per_line(tmp_path: Path) -> None:
+    """Lines that are API entities (an OpenAlex snapshot part, an S2 dataset file), not page
+    rows: each line is a page of its own, its id the url, a broken line its own error."""
+    lines = [
+        json.dumps({"id": "https://openalex.org/W1", "display_name": "One"}),
+        json.dumps({"corpusid": 2, "title": "Two"}),
+        "{broken",
+    ]
+    for name in ("dump.jsonl", "dump.jsonl.gz", "part.json.gz"):
+        body = ("\n".join(lines) + "\n").encode()
+        path = tmp_path / name
+        path.write_bytes(gzip.compress(body) if name.endswith(".gz") else body)
+        pages = list(iter_inputs([path]))
+        assert [p.source.offset for p in pages] == [1, 2, 3], name
+        assert pages[0].content == lines[0].encode()
+        assert pages[0].source.url == "https://openalex.org/W1"
+        assert pages[1].source.url is None and pages[1].content == lines[1].encode()
+        assert pages[2].error is not None and "line 3 is not valid JSON" in pages[2].error.message
+    single = tmp_path / "one.json.gz"  # one document, pretty-printed: one page
+    single.write_bytes(gzip.compress(json.dumps({"a": [1, 2]}, indent=2).encode()))
+    (page,) = iter_inputs([single])
+    assert page.source.kind == "file"

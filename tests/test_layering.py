@@ -24,7 +24,8 @@ def test_importing_the_store_does_not_import_the_parse_stage(tmp_path: Path) -> 
         import sys
         import ingest_core.store
         stage = sorted(m for m in sys.modules
-                       if m in ("ingest_core._engine", "ingest_core._process", "ingest_core._backfill"))
+                       if m in ("ingest_core._engine", "ingest_core._process",
+                                "ingest_core._backfill"))
         print(stage)
         """,
         tmp_path,

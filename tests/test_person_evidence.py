@@ -185,3 +185,12 @@ def test_small_groups_featurized_together_equal_each_alone() -> None:
         assert np.array_equal(batched.left, alone.left)
         assert np.array_equal(batched.right, alone.right)
         assert np.allclose(batched.x, alone.x)
+
+
+def test_a_middle_initial_deposited_in_the_family_name_moves_to_the_given_name() -> None:
+    from ingest_core.resolution.mentions import _initials_out_of_family
+
+    assert _initials_out_of_family("Andres", "M. Bran") == ("Andres M.", "Bran")
+    assert _initials_out_of_family(None, "J. R. Smith") == ("J. R.", "Smith")
+    assert _initials_out_of_family("Ludwig", "van der Berg") == ("Ludwig", "van der Berg")
+    assert _initials_out_of_family("A.", "B.") == ("A.", "B.")  # nothing left to be a family

@@ -44,6 +44,7 @@ class Aggregate:
     """Resolved paper -> the rows of this cluster that are author positions of it."""
     profiles: dict[str, set[str]]
     orcids: set[str]
+    dblps: set[str] = field(default_factory=set)
     confidence: float = 1.0
     merges: list[MergeNote] = field(default_factory=list)
 
@@ -59,7 +60,8 @@ class Aggregate:
         orcid = m.orcid[row]
         return cls(rows=[row], variants=Counter({(m.fam[row], m.giv[row]): 1}), works=works,
                    slots={p: [row] for p in m.papers[row]} if position is not None else {},
-                   profiles=profiles, orcids={orcid} if orcid else set())
+                   profiles=profiles, orcids={orcid} if orcid else set(),
+                   dblps={k for k in m.ids[row] if k.startswith("dblp:")})
 
     def absorb(self, other: Aggregate, note: MergeNote) -> None:
         self.rows.extend(other.rows)
@@ -70,6 +72,7 @@ class Aggregate:
         for source, pages in other.profiles.items():
             self.profiles.setdefault(source, set()).update(pages)
         self.orcids |= other.orcids
+        self.dblps |= other.dblps
         self.confidence = min(self.confidence, other.confidence, note[0])
         self.merges.extend(other.merges)
         self.merges.append(note)
@@ -113,6 +116,8 @@ def veto(m: Mentions, a: Aggregate, b: Aggregate, given_min: float, initials_pen
             return f"two different profile pages on {source}"
     if a.orcids and b.orcids and not a.orcids & b.orcids:
         return "different ORCID iDs"
+    if a.dblps and b.dblps and not a.dblps & b.dblps:
+        return "different dblp person ids"
     for va in a.variants:
         for vb in b.variants:
             if _variant_score(va, vb, given_min, initials_penalty) <= 0.0:
@@ -153,9 +158,11 @@ def _forbidden(m: Mentions, rows: Sequence[int], cannot: Mapping[int, set[int]] 
     page = code([(m.url[r] or "record:" + m.record_id[r]) if m.position[r] is None else None
                  for r in rows])
     out |= (prof_src[:, None] == prof_src[None, :]) & (page[:, None] != page[None, :])
-    orcid = code([m.orcid[r] for r in rows])
-    has = orcid >= 0
-    out |= has[:, None] & has[None, :] & (orcid[:, None] != orcid[None, :])
+    for person in (code([m.orcid[r] for r in rows]),
+                   code([next((k for k in m.ids[r] if k.startswith("dblp:")), None)
+                         for r in rows])):
+        has = person >= 0
+        out |= has[:, None] & has[None, :] & (person[:, None] != person[None, :])
     variant = [(m.fam[r], m.giv[r]) for r in rows]
     distinct = sorted(set(variant))
     vid = np.array([distinct.index(v) for v in variant]) if len(distinct) < 64 else \

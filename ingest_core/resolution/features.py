@@ -281,6 +281,9 @@ def _ordered(a: np.ndarray, b: np.ndarray, sa: np.ndarray, sb: np.ndarray
     return lo, hi, s_lo | (s_hi << 1)
 
 
+_ID_NAMES = {"openalex": "OpenAlex", "s2": "Semantic Scholar", "dblp": "dblp"}
+
+
 def _maybe_strong(m: Mentions, rows: list[int], left: np.ndarray, right: np.ndarray
                   ) -> np.ndarray:
     """Pairs that may share strong evidence (a profile, a paper, an ORCID iD): the rest
@@ -291,8 +294,11 @@ def _maybe_strong(m: Mentions, rows: list[int], left: np.ndarray, right: np.ndar
     orcid = np.array([ids.setdefault("o" + o, len(ids)) if (o := m.orcid[r]) else -1 - k
                       for k, r in enumerate(rows)])
     special = np.array([m.position[r] is None or m.profile_of[r] is not None
-                        or len(m.papers[r]) > 1 for r in rows], dtype=bool)
+                        or len(m.papers[r]) > 1 or len(m.ids[r]) > 1 for r in rows], dtype=bool)
+    source_id = np.array([ids.setdefault(m.ids[r][0], len(ids)) if m.ids[r] else -1 - k
+                          for k, r in enumerate(rows)])
     hit = (paper[left] == paper[right]) | (orcid[left] == orcid[right])
+    hit |= source_id[left] == source_id[right]
     hit |= special[left] | special[right]
     return np.flatnonzero(hit)
 
@@ -302,6 +308,10 @@ def _strong(m: Mentions, rows: list[int], i: int, j: int) -> str:
     a, b = rows[i], rows[j]
     if m.orcid[a] and m.orcid[a] == m.orcid[b]:
         return f"same ORCID iD {m.orcid[a]}"
+    same = set(m.ids[a]) & set(m.ids[b])
+    if same:
+        kind, _, value = min(same).partition(":")
+        return f"same {_ID_NAMES[kind]} author id {value}"
     pa, pb = m.position[a] is None, m.position[b] is None
     if pa and pb and m.url[a] and m.url[a] == m.url[b]:
         return "same profile URL"
@@ -379,6 +389,7 @@ def pair_features(
             s = [f"p{p}" for p in m.papers[r]]
             if m.orcid[r]:
                 s.append("o" + m.orcid[r])  # type: ignore[operator]
+            s.extend("i" + key for key in m.ids[r])
             if m.position[r] is None:
                 s.append(f"r{r}")
                 if m.url[r]:

@@ -15,9 +15,34 @@ from functools import lru_cache
 from ingest_core._names import PARTICLES, split_name
 from ingest_core._text import fold
 from ingest_core.resolution._ids import member_key
-from ingest_core.schemas import Profile, Work
+from ingest_core.schemas import PersonIdentifiers, Profile, Work
 
 _PUNCT = re.compile(r"[^\w\s]+")
+
+
+_LONE_INITIAL = re.compile(r"^[^\W\d_]\.?$")
+
+
+def _initials_out_of_family(given: str | None, family: str | None
+                            ) -> tuple[str | None, str | None]:
+    """A middle initial deposited as part of the family name (Crossref: given "Andres",
+    family "M. Bran") moves to the given name, so the family name blocks as the person's."""
+    if not family or " " not in family:
+        return given, family
+    tokens = family.split()
+    moved = 0
+    while moved < len(tokens) - 1 and _LONE_INITIAL.match(tokens[moved]):
+        moved += 1
+    if not moved:
+        return given, family
+    given = " ".join([*(given.split() if given else []), *tokens[:moved]])
+    return given, " ".join(tokens[moved:])
+
+
+def person_ids(ids: PersonIdentifiers) -> tuple[str, ...]:
+    """A person's source ids as tagged keys, e.g. ``("dblp:95/7448-1", "openalex:A50…")``."""
+    return tuple(f"{kind}:{value}" for kind, value in
+                 (("dblp", ids.dblp), ("openalex", ids.openalex), ("s2", ids.s2)) if value)
 
 
 def family_key(family: str | None) -> str:
@@ -122,6 +147,9 @@ class Mentions:
     affiliation: list[tuple[str, ...]] = field(default_factory=list)
     years: list[Years | None] = field(default_factory=list)
     orcid: list[str | None] = field(default_factory=list)
+    ids: list[tuple[str, ...]] = field(default_factory=list)
+    """Author ids at sources that keep author records: ``openalex:A…``, ``s2:…``,
+    ``dblp:…``. A shared one is decisive; two dblp ids never join (dblp splits homonyms)."""
     _at: dict[tuple[str, int], int] = field(default_factory=dict, repr=False)
     _at_rows: int = field(default=-1, repr=False)
 
@@ -147,11 +175,13 @@ class Mentions:
         affiliation: tuple[str, ...] = (),
         years: Years | None = None,
         orcid: str | None = None,
+        ids: tuple[str, ...] = (),
     ) -> int:
         """Append one mention; returns its row."""
         if family is None and given is None:
             parts = split_name(name)
             given, family = parts.given, parts.family
+        given, family = _initials_out_of_family(given, family)
         self.key.append(member_key(record_id, position))
         self.record_id.append(record_id)
         self.position.append(position)
@@ -171,6 +201,7 @@ class Mentions:
         self.affiliation.append(affiliation)
         self.years.append(years)
         self.orcid.append(orcid)
+        self.ids.append(ids)
         return len(self.key) - 1
 
     def is_profile(self, row: int) -> bool:
@@ -252,6 +283,7 @@ def mentions_from_records(
             venue=tuple(venues), text=tuple(text_terms),
             affiliation=terms(p.affiliation) if p.affiliation else (),
             years=_span([w.year for w in listed if w.year]),
+            orcid=p.orcid, ids=person_ids(p.identifiers),
         )
     owner: dict[str, int] = {}
     for p in sorted(profiles, key=lambda p: p.id):  # the same owner however records come
@@ -278,5 +310,6 @@ def mentions_from_records(
                                     if i != pos and c != names[pos]),
                 profile_of=owner.get(w.id), venue=venue, text=text,
                 affiliation=affiliation, years=years, orcid=author.orcid,
+                ids=person_ids(author.identifiers),
             )
     return table

@@ -108,6 +108,10 @@ class PaperResolution:
     works: Sequence[Work] = ()
 
 
+_SHARED_ID_KINDS = ("doi", "arxiv", "openalex", "s2", "dblp", "mag", "pmid", "pmcid")
+"""The work identifiers that make one paper, strongest first (the order decisions report)."""
+
+
 @dataclass
 class _WorkView:
     work: Work
@@ -117,6 +121,10 @@ class _WorkView:
     name_tokens: frozenset[str]
     doi: str | None
     arxiv: str | None
+    ids: frozenset[str] = frozenset()
+    """Every id as ``kind:value`` (doi, arxiv, openalex, s2, dblp, mag, pmid, pmcid): a shared
+    one makes one paper. Only a different DOI or arXiv id keeps works apart: sources hold
+    their own duplicates (OpenAlex keeps a preprint and its journal version as two works)."""
     letters: str = ""
     """The key without spaces: "de fi cits" (a split ligature) is "deficits"."""
     bare: bool = False
@@ -151,10 +159,16 @@ def _view(work: Work) -> _WorkView:
         t for a in work.authors for t in _NON_WORD.sub(" ", fold(a.name)).split()
     )
     key = " ".join(tokens)
+    ident = work.identifiers
+    ids = {f"{kind}:{value}" for kind in _SHARED_ID_KINDS if (value := getattr(ident, kind))}
+    ids.discard(f"doi:{ident.doi}")
+    ids.discard(f"arxiv:{ident.arxiv}")
+    ids.update(f"{kind}:{value}" for kind, value in (("doi", doi), ("arxiv", arxiv)) if value)
     return _WorkView(
         work, tokens, key, families, name_tokens | families, doi, arxiv,
+        ids=frozenset(ids),
         letters="".join(tokens),
-        bare=not (work.venue or doi or arxiv),
+        bare=not (work.venue or ids),
         digits="".join(ch for ch in key if ch.isdigit()),
         romans=tuple(t for t in tokens if t in _ROMAN),
     )
@@ -223,8 +237,8 @@ def _numbers_differ(a: _WorkView, b: _WorkView) -> bool:
 
 
 def _shares_id(a: _WorkView, b: _WorkView) -> bool:
-    """Same DOI or arXiv id: one work by its identifier, whatever else the pages say."""
-    return bool((a.doi and a.doi == b.doi) or (a.arxiv and a.arxiv == b.arxiv))
+    """A shared identifier of any kind: one work, whatever else the pages say."""
+    return not a.ids.isdisjoint(b.ids)
 
 
 @dataclass(frozen=True)
@@ -276,15 +290,25 @@ class _Constraints:
         self.cannot = cannot
         self.views = views
 
-    def conflict(self, uf: UnionFind, ra: int, rb: int, config: ResolverConfig) -> str | None:
+    def conflict(
+        self, uf: UnionFind, ra: int, rb: int, config: ResolverConfig, *, by_id: bool = False
+    ) -> str | None:
+        """Why clusters ``ra`` and ``rb`` cannot be one paper, or None.
+
+        ``by_id``: the join is asked for by a shared identifier. Only different DOIs or arXiv
+        ids and a curator's cannot-link then keep the works apart: the identifier outweighs
+        what the pages' text says (a preprint's abstract differs from its journal version's)
+        and the rule that two entries of one page are two papers (a search page lists the
+        preprint and the journal version; a third source's record names both).
+        """
         if self.dois[ra] and self.dois[rb] and not self.dois[ra] & self.dois[rb]:
             return "different DOIs"
         if self.arxivs[ra] and self.arxivs[rb] and not self.arxivs[ra] & self.arxivs[rb]:
             return "different arXiv ids"
-        if config.same_page_distinct and self.pages[ra] & self.pages[rb]:
+        if config.same_page_distinct and not by_id and self.pages[ra] & self.pages[rb]:
             return "two entries of one page"
         views = self.views
-        for a in uf.members(ra):
+        for a in uf.members(ra) if not by_id else ():
             for b in uf.members(rb):
                 va, vb = views[a], views[b]
                 if _shares_id(va, vb):
@@ -547,8 +571,6 @@ def _merged(works: list[Work], pid: str) -> Paper:
         if dated else None
     )
     years = [y for w in works if (y := _year(w)) is not None]
-    arxiv = sorted({w.identifiers.arxiv for w in works if w.identifiers.arxiv})
-    dois = sorted({w.identifiers.doi for w in works if w.identifiers.doi})
     links: list[str] = []
     for w in sorted(works, key=lambda w: w.id):
         links.extend(link for link in w.links if link not in links)
@@ -561,7 +583,10 @@ def _merged(works: list[Work], pid: str) -> Paper:
         year=published.date.year if published and not published.year_inferred else (
             Counter(years).most_common(1)[0][0] if years else None
         ),
-        identifiers=Identifiers(arxiv=arxiv[0] if arxiv else None, doi=dois[0] if dois else None),
+        identifiers=Identifiers(**{
+            kind: min(values) for kind in _SHARED_ID_KINDS
+            if (values := {v for w in works if (v := getattr(w.identifiers, kind))})
+        }),
         links=links,
         sources=sorted({w.source for w in works}),
         members=sorted(w.id for w in works),
@@ -602,11 +627,11 @@ def resolve_works(
     uf = UnionFind(len(views))
     cons = _Constraints(views, cannot)
 
-    def join(a: int, b: int, *, force: bool = False) -> str | None:
+    def join(a: int, b: int, *, force: bool = False, by_id: bool = False) -> str | None:
         ra, rb = uf.find(a), uf.find(b)
         if ra == rb:
             return None
-        why = cons.conflict(uf, ra, rb, config)
+        why = cons.conflict(uf, ra, rb, config, by_id=by_id)
         if why is not None and not force:
             return why
         cons.merge(ra, rb, uf.union(ra, rb))
@@ -616,19 +641,21 @@ def resolve_works(
         if a in index and b in index:
             join(index[a], index[b], force=True)
     decisions: list[PairDecision] = []
-    for table in ("arxiv", "doi"):
-        groups: dict[str, list[int]] = defaultdict(list)
-        for i, v in enumerate(views):
-            value = v.arxiv if table == "arxiv" else v.doi
-            if value:
-                groups[value].append(i)
-        for value, members in groups.items():
-            for other in members[1:]:
-                why = join(members[0], other)
-                decisions.append(PairDecision(
-                    members[0], other, 1.0, why is None,
-                    (f"same {table} {value}",) + ((f"kept apart: {why}",) if why else ()),
-                ))
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, v in enumerate(views):
+        for key in v.ids:
+            groups[key].append(i)
+    for key in sorted(groups, key=lambda k: (_SHARED_ID_KINDS.index(k.partition(":")[0]), k)):
+        members = groups[key]
+        kind, _, value = key.partition(":")
+        for other in members[1:]:
+            if uf.find(members[0]) == uf.find(other):
+                continue
+            why = join(members[0], other, by_id=True)
+            decisions.append(PairDecision(
+                members[0], other, 1.0, why is None,
+                (f"same {kind} {value}",) + ((f"kept apart: {why}",) if why else ()),
+            ))
     scored = [compare(views[i], views[j], i, j, config=config)
               for i, j in sorted(_candidates(views, config, block_sizes))]
     # best-first: the most similar titles, then agreeing authors and abstracts, then the

@@ -124,7 +124,11 @@ class PersonClusters:
 
 
 def _strong_kind(why: str) -> str:
-    return "same_profile" if "profile" in why else "orcid" if "ORCID" in why else "shared_papers"
+    if "profile" in why:
+        return "same_profile"
+    if "ORCID" in why:
+        return "orcid"
+    return "author_id" if "author id" in why else "shared_papers"
 
 
 def _ref(m: Mentions, feats: PairFeatures, k: int) -> PairRef:
