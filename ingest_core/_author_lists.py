@@ -15,8 +15,12 @@ from ingest_core._names import PARTICLES, split_clean_name, split_name
 from ingest_core._text import clean_text
 from ingest_core.schemas import Author
 
-_ET_AL = re.compile(r"[,;]?\s*(?:et\.?\s*al\b\.?|and others)\s*$", re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*)")
+_ET_AL = re.compile(
+    r"(?<![\s,;])[,;]?\s*+(?:et\.?\s*al\b\.?|and others)\s*$", re.IGNORECASE
+)
+# (?<!\s): a separator starts where its white space starts, so a search over a long run of
+# spaces tries one start, not every one (linear, not quadratic).
+_SEPARATOR = re.compile(r"(?<!\s)(?:\s*+(?:,\s*(?:and\s+|&\s*)?|;\s*|&\s*)|\s++and\s+)")
 # One token of a name: letters of any script, with inner apostrophes, hyphens or periods
 # ("O'Neil", "Jean-Luc", "B.", "A.-L."; typographic hyphens U+2010/U+2011 too).
 _TOKEN = r"[^\W\d_](?:[^\W\d_]|['’.\u2010\u2011-]{1,2}(?=[^\W\d_]))*\.?"

@@ -20,7 +20,9 @@ from ingest_core._text import collapse_ws
 from ingest_core.errors import EmptyPage
 
 _HTML_START = re.compile(
-    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    # a comment is read one way only ("-" not followed by "->"), so a run of comments fails in
+    # linear time (the lazy ".*?" under DOTALL tried every split of every comment)
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:[^-]|-(?!->))*+-->\s*)*+"
     r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|section|article|main|span|table|ul|h[1-6])\b",
     re.IGNORECASE | re.DOTALL,
 )

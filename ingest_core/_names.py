@@ -89,6 +89,8 @@ def _fast_split(name: str) -> NameParts | None:
         ):
             return None
         return NameParts(name, " ".join(given_tokens), " ".join(fam_tokens))
+    if _caseless(name):
+        return _caseless_split(name)
     tokens = name.split(" ")
     if not 2 <= len(tokens) <= 5:
         return None
@@ -98,9 +100,30 @@ def _fast_split(name: str) -> NameParts | None:
     given, family = tokens[:cut], tokens[cut:]
     if not _plain(family[-1], initials=False):
         return None
-    if not all(_plain(t, initials=True) for t in given):
+    # the first word is a given name even when it reads as a particle ("Di Xu", "Le Song",
+    # "Van Nguyen"): only later words can open a family name
+    first_ok = _plain(given[0], initials=True) or (
+        given[0].lower() in PARTICLES and _PLAIN_TOKEN.match(given[0]) is not None
+        and given[0][0].isupper())
+    if not first_ok or not all(_plain(t, initials=True) for t in given[1:]):
         return None
     return NameParts(name, " ".join(given), " ".join(family))
+
+
+def _caseless(name: str) -> bool:
+    """True for a name written in a script without letter case (Chinese, Japanese, Korean,
+    Thai…): its parts cannot be told apart by capitals, so nameparser has nothing to go on."""
+    return not name.isascii() and all(
+        ch == " " or (ch.isalpha() and not ch.isupper() and not ch.islower()) for ch in name)
+
+
+def _caseless_split(name: str) -> NameParts:
+    """Names in East Asian scripts are written family name first ("山田 花子"); without a
+    space the split cannot be known, so the whole name is kept as the family name."""
+    tokens = name.split()
+    if len(tokens) == 2:
+        return NameParts(name, tokens[1], tokens[0])
+    return NameParts(name, None, name)
 
 
 def _slow_split(name: str) -> NameParts:

@@ -13,7 +13,7 @@ from typing import cast
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from ingest_core._text import clean_text
+from ingest_core._text import tidy_text
 
 
 @lru_cache(maxsize=512)
@@ -44,11 +44,12 @@ def xpath(root: etree._Element, expression: str) -> list[object]:
 
 
 def text_of(element: etree._Element | None) -> str:
-    """All text inside ``element`` as one clean line (entities decoded, NFC, white space
-    collapsed); "" for None, so a missing element reads as an empty field."""
+    """All text inside ``element`` as one clean line (NFC, white space collapsed; lxml has
+    decoded the entities, so a literal "&lt;" in the text stays); "" for None, so a missing
+    element reads as an empty field."""
     if element is None:
         return ""
-    return clean_text("".join(cast(Iterator[str], element.itertext())))
+    return tidy_text("".join(cast(Iterator[str], element.itertext())))
 
 
 def select_text(root: etree._Element, css: str) -> str | None:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 _WS = re.compile(r"\s+")
-_LEADING_INT = re.compile(r"\s*(\d[\d,]*)")
+_LEADING_INT = re.compile(r"(?<!\s)\s*+(\d[\d,]*+)")
 
 
 def collapse_ws(text: str) -> str:
@@ -28,6 +28,14 @@ def clean_text(text: str) -> str:
             if decoded == text:
                 break
             text = decoded
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return collapse_ws(text)
+
+
+def tidy_text(text: str) -> str:
+    """NFC and white space collapsed, entities left alone: for text a parser (lxml, json) has
+    already decoded, where :func:`clean_text` would decode a literal "&amp;" once more."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     return collapse_ws(text)

@@ -237,24 +237,27 @@ class RecordContext:
     def page_items(
         self,
         cls: type[Profile] | type[Listing],
-        entries: Iterable[Work | MalformedEntry],
+        entries: Iterable[Work | Profile | MalformedEntry],
         representation: Representation | None = None,
         **fields: Any,
     ) -> Iterator[ParseItem]:
         """The page's own record first, then its entries in page order.
 
         ``entries_seen``, ``entries_emitted`` and ``work_ids`` are filled in from ``entries``,
-        so the gap left by malformed entries is always visible on the page record.
+        so the gap left by malformed entries is always visible on the page record. A listing
+        of people (an API's author search) lists Profile entries, named in ``profile_ids``.
 
         Raises:
             ParseError: the page record itself does not validate.
         """
         items = list(entries)
-        works = [item for item in items if not isinstance(item, MalformedEntry)]
+        good = [item for item in items if not isinstance(item, MalformedEntry)]
+        if cls is Listing:
+            fields["profile_ids"] = [r.id for r in good if isinstance(r, Profile)]
         record = self.build(
             cls, None, representation,
-            entries_seen=len(items), entries_emitted=len(works),
-            work_ids=[w.id for w in works], **fields,
+            entries_seen=len(items), entries_emitted=len(good),
+            work_ids=[w.id for w in good if isinstance(w, Work)], **fields,
         )
         if isinstance(record, MalformedEntry):
             raise ParseError(
@@ -285,7 +288,13 @@ from ingest_core._identifiers import (  # noqa: E402
 )
 from ingest_core._names import NameParts, name_key, split_name  # noqa: E402
 from ingest_core._select import select, select_one, select_text, text_of, xpath  # noqa: E402
-from ingest_core._text import clean_text, collapse_ws, fold, leading_int  # noqa: E402
+from ingest_core._text import (  # noqa: E402
+    clean_text,
+    collapse_ws,
+    fold,
+    leading_int,
+    tidy_text,
+)
 from ingest_core._values import as_int, as_list, as_text, dig, texts  # noqa: E402
 
 __all__ = [
@@ -326,6 +335,7 @@ __all__ = [
     "split_trailing_count",
     "text_of",
     "texts",
+    "tidy_text",
     "utc_date_of",
     "xpath",
 ]

@@ -54,13 +54,17 @@ _NO_AFFIL = re.compile(
     re.IGNORECASE,
 )
 _LABELS = r"(?:works?|followers?|topics?|(?:close\s+)?collaborators?)"
-_METRIC = re.compile(
-    rf"(?P<n>\d[\d,]*(?:\.\d+)?\s*[kKmM]?)\s*(?P<label>{_LABELS})(?![a-z])", re.IGNORECASE
+_METRIC = re.compile(  # (?<![\d,]): a count starts at its first digit (linear search)
+    rf"(?<![\d,.])(?P<n>\d[\d,]*(?:\.\d+)?\s*[kKmM]?)\s*(?P<label>{_LABELS})(?![a-z])",
+    re.IGNORECASE,
 )
 # a line holding only metrics: "7works", "1,234 followers", "7works0followers" (inline render)
 # ... or several on one line between separators ("12 works / 7 followers · 3 topics")
+# Possessive quantifiers: each metric is read one way only, so a long line that fails at its
+# end ("1 works " * 19 + "x") fails in linear time instead of trying every split of its spaces.
 _METRICS_LINE = re.compile(
-    rf"^(?:\s*[/|·•]?\s*\d[\d,]*(?:\.\d+)?\s*[kKmM]?\s*{_LABELS})+\s*$", re.IGNORECASE
+    rf"^(?:\s*+(?:[/|·•]\s*+)?\d[\d,]*+(?:\.\d++)?\s*+(?:[kKmM]\s*+)?{_LABELS})++\s*$",
+    re.IGNORECASE,
 )
 _BAD_METRIC = re.compile(
     rf"^(?P<n>[^A-Za-z\s]{{1,12}}|N/?A|NaN)\s*(?P<label>{_LABELS})$", re.IGNORECASE

@@ -66,7 +66,7 @@ from ingest_core.schemas import (
 
 _IDENTIFIER = r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]"
 _PATH_ID = re.compile(rf"^/?({_IDENTIFIER})(?:/|$)")
-_EMAIL = re.compile(r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?:mailto:)?(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # linear search
 _ARXIV_VERSION = re.compile(r"v(\d+)$", re.IGNORECASE)
 _BIB_AUTHOR = re.compile(r"(?<![\w-])author\s*=\s*", re.IGNORECASE)
 _LATEX_ACCENT = re.compile(

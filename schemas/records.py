@@ -260,6 +260,9 @@ class Listing(_Record):
     entries_seen: int = 0
     entries_emitted: int = 0
     work_ids: list[str] = Field(default_factory=list)
+    profile_ids: list[str] = Field(
+        default_factory=list, description="The people a listing of people lists (author search)."
+    )
 
 
 Record = Annotated[Work | Profile | Listing, Field(discriminator="kind")]
