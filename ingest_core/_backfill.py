@@ -25,11 +25,27 @@ from ingest_core.backends.base import (
     Progress,
     RunSummary,
 )
+from ingest_core.errors import UsageError
 from ingest_core.store import Store
 
 log = logging.getLogger("ingest_core.backfill")
 
 PathLike = str | os.PathLike[str]
+
+
+def _input_paths(paths: Iterable[PathLike] | PathLike) -> tuple[str, ...]:
+    """The input paths as strings; one path may be given alone ("pages", not five inputs
+    named "p", "a", "g", "e", "s"), and a path that does not exist stops the run before any
+    work (a typo must not look like an empty corpus)."""
+    if isinstance(paths, str | bytes | os.PathLike):
+        paths = [paths]
+    given = tuple(os.fsdecode(p) for p in paths)
+    missing = [p for p in given if not os.path.lexists(p)]
+    if missing:
+        raise UsageError(f"no such input: {missing[0]}" + (
+            f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+            input=missing[0], hint="check the path; nothing was read or written")
+    return given
 
 
 def _open_store(db: str | Store | None) -> tuple[Store, bool]:
@@ -72,7 +88,7 @@ def _run(
 
 
 def backfill(
-    paths: Iterable[PathLike],
+    paths: Iterable[PathLike] | PathLike,
     *,
     db: str | Store | None = None,
     workers: int | None = None,
@@ -110,9 +126,13 @@ def backfill(
         The run's :class:`RunSummary`.
 
     Raises:
+        UsageError: an input path that does not exist, or a negative ``workers``.
         StorageError: the store could not be opened or written.
     """
-    given = tuple(os.fspath(p) for p in paths)
+    given = _input_paths(paths)
+    if workers is not None and workers < 0:
+        raise UsageError(f"workers must be 0 or more, not {workers}",
+                         hint="0 parses in this process; leave it out for every core")
     plan = BackfillPlan(
         paths=given,
         glob=glob,

@@ -11,7 +11,13 @@ import os
 import re
 import zlib
 
-from ingest_core.errors import BinaryContent, EmptyPage, PageTooLarge, UndecodableBytes
+from ingest_core.errors import (
+    BinaryContent,
+    EmptyPage,
+    PageTooLarge,
+    UndecodableBytes,
+    UsageError,
+)
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 """Pages larger than this (after gunzip) are refused; INGEST_MAX_PAGE_BYTES overrides it."""
@@ -67,7 +73,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 def max_bytes_default() -> int:
     """The size cap in force: INGEST_MAX_PAGE_BYTES if set, else 50 MB."""
     raw = os.environ.get("INGEST_MAX_PAGE_BYTES")
-    return int(raw) if raw and raw.isdigit() else DEFAULT_MAX_BYTES
+    if raw is None or not raw.strip():
+        return DEFAULT_MAX_BYTES
+    if not raw.strip().isdigit() or int(raw) == 0:
+        raise UsageError(f"INGEST_MAX_PAGE_BYTES must be a positive number of bytes, not {raw!r}",
+                         hint="unset it for the 50 MB default")
+    return int(raw)
 
 
 def gunzip_bounded(raw: bytes, max_bytes: int, name: str | None) -> bytes:

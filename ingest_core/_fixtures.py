@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest_core._engine import parse_page
+from ingest_core._registry import get_parser, installed_parsers
+from ingest_core.errors import UsageError
 from ingest_core.schemas import AnyRecord
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".json", ".xml")
@@ -86,14 +88,28 @@ def parse_case(case: FixtureCase, as_of: str | dt.date | None = None) -> list[An
 def regen(root: Path, *, parser: str | None = None, as_of: str | None = None) -> list[Path]:
     """Rewrite the expectations of every valid case (of ``parser``); returns the files written.
 
-    A regenerated file is only as right as the parser: review the diff before committing.
+    An existing expectation keeps the ``as_of`` it records (``as_of`` is only for new cases,
+    so a regen never moves an answer to another day); a new case needs ``as_of``, so that
+    its answer does not depend on the day it was written. A regenerated file is only as
+    right as the parser: review the diff before committing.
+
+    Raises:
+        UnknownParser: ``parser`` names no installed parser.
+        UsageError: a new case and no ``as_of``.
     """
+    if parser is not None and parser not in installed_parsers():
+        get_parser(parser)  # raises UnknownParser, listing the installed ones
+    cases = [c for c in discover(root) if not c.invalid and (parser is None or c.parser == parser)]
+    new = [c for c in cases if not c.expected.exists()]
+    if new and as_of is None:
+        raise UsageError(
+            f"{len(new)} new case(s) without an expectation ({new[0].page}): pass --as-of "
+            "YYYY-MM-DD, the date the page is read as of"
+        )
     written = []
-    for case in discover(root):
-        if case.invalid or (parser and case.parser != parser):
-            continue
+    for case in cases:
         recorded_as_of, _ = case.settings()
-        records = parse_case(case, as_of=as_of or recorded_as_of)
+        records = parse_case(case, as_of=recorded_as_of or as_of)
         text = "".join(r.model_dump_json() + "\n" for r in records)
         if not case.expected.exists() or case.expected.read_text(encoding="utf-8") != text:
             case.expected.write_text(text, encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ingest_core.errors import IngestError
+from ingest_core.errors import IngestError, UsageError
 
 app = typer.Typer(
     name="ingest",
@@ -35,6 +36,26 @@ def fail(exc: IngestError, *, code: int = 1) -> NoReturn:
     """Print an IngestError the one-line way and exit."""
     typer.echo(f"{type(exc).__name__}: {exc}", err=True)
     raise typer.Exit(code)
+
+
+def _check_choice(option: str, value: str | None, choices: Sequence[str],
+                  shown: Sequence[str] | None = None) -> None:
+    """Refuse a value outside ``choices`` with one line and exit status 2 (a typo must not
+    succeed silently); ``shown`` is what the message lists, when not every choice."""
+    if value is not None and value not in choices:
+        listed = ", ".join(shown if shown is not None else choices)
+        fail(UsageError(f"{option} {value!r} is not one of: {listed}"), code=2)
+
+
+def _check_reason(reason: str | None) -> None:
+    """A quarantine reason is an error code (``page_not_recognised``) or its type name."""
+    from typing import get_args
+
+    from ingest_core import errors
+
+    codes = sorted(get_args(errors.ErrorCode))
+    names = [n for n in errors.__all__ if isinstance(getattr(errors, n), type)]
+    _check_choice("--reason", reason, [*codes, *names], shown=codes)
 
 
 def _write_lines(lines: list[str]) -> None:
@@ -112,7 +133,8 @@ def fixtures_regen_cmd(
     ] = None,
     root: Annotated[Path, typer.Option("--root", help="The fixtures folder.")] = Path("fixtures"),
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="as_of for cases with no expectation yet.")
+        str | None, typer.Option("--as-of", help="as_of for new cases (required for them); "
+                     "existing expectations keep theirs.")
     ] = None,
 ) -> None:
     """Rewrite expected records from the current parsers; review the diff before committing."""
@@ -220,8 +242,11 @@ def quarantine_list_cmd(
     list:line), URL and reason."""
     from ingest_core.store import Store
 
+    _check_choice("--format", fmt, ("table", "jsonl"))
+    _check_reason(reason)
+
     try:
-        with Store(db) as store:
+        with Store(db, read_only=True) as store:
             entries = store.quarantined(reason=reason)
             if fmt == "jsonl":
                 for entry in entries:
@@ -251,7 +276,7 @@ def quarantine_show_cmd(
     from ingest_core.store import Store
 
     try:
-        with Store(db) as store:
+        with Store(db, read_only=True) as store:
             entry = store.quarantine_entry(id)
             if entry is None:
                 raise StorageError(f"no single quarantine row has an id starting with {id!r}",
@@ -280,6 +305,7 @@ def quarantine_retry_cmd(
     from ingest_core._backfill import retry_quarantined
     from ingest_core._progress import make_progress
 
+    _check_reason(reason)
     _warnings_to_stderr()
     try:
         summary = retry_quarantined(db=db, reason=reason, workers=workers,
@@ -311,7 +337,10 @@ def export_cmd(
         typer.echo("error: --format parquet needs --out FILE", err=True)
         raise typer.Exit(2)
     try:
-        with Store(db) as store:
+        with Store(db, read_only=True) as store:
+            if source is not None:
+                _check_choice("--source", source, sorted({src for src, _, _ in
+                                                          store.stats().records}))
             n = export_records(store, kind, fmt, out, source=source)  # type: ignore[arg-type]
     except IngestError as exc:
         fail(exc)
@@ -325,7 +354,7 @@ def stats_cmd(db: DbOption = "sqlite:///ingest.db") -> None:
     from ingest_core.store import Store
 
     try:
-        with Store(db) as store:
+        with Store(db, read_only=True) as store:
             stats = store.stats()
     except IngestError as exc:
         fail(exc)
@@ -423,7 +452,7 @@ def _resolved(files: list[Path] | None, records: str | None, as_of: str | None, 
     if db is not None:
         from ingest_core.store import Store
 
-        with Store(db) as store:
+        with Store(db, read_only=True) as store:
             recs: list[AnyRecord] = [*store.records(kind="work"),
                                      *store.records(kind="profile")]
     elif not files and records is None:

@@ -23,7 +23,8 @@ applies, and carries a stable ``code`` so callers and the quarantine can group b
     ├── StorageError
     ├── BackendUnavailable         an engine whose extra (PySpark) or runtime (Java) is missing
     ├── ParserRegistrationError    a plugin that does not honour the Parser protocol
-    └── UnknownParser              a parser name that no installed plugin has
+    ├── UnknownParser              a parser name that no installed plugin has
+    └── UsageError                 an argument that names nothing, or is missing
 
 Foreign errors (dateparser's ``None``, lxml's and SQLAlchemy's exceptions) are translated
 where they are caught, so nothing else escapes the public API.
@@ -54,6 +55,7 @@ ErrorCode = Literal[
     "storage_error",
     "parser_registration_error",
     "unknown_parser",
+    "usage_error",
     "backend_unavailable",
 ]
 
@@ -266,6 +268,14 @@ class UnknownParser(IngestError):
     hint = "run `ingest parsers` to list the installed parsers"
 
 
+class UsageError(IngestError):
+    """A call or command the library cannot act on as given: a value outside its choices, a
+    required value left out. Nothing was done."""
+
+    code: ErrorCode = "usage_error"
+    hint = "run the command with --help to see what it accepts"
+
+
 __all__ = [
     "BackendUnavailable",
     "BadIdentifier",
@@ -289,4 +299,5 @@ __all__ = [
     "UnknownParser",
     "UnparseableDate",
     "UnreadableInput",
+    "UsageError",
 ]

@@ -29,6 +29,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     update,
 )
@@ -37,7 +38,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from ingest_core._inputs import SourceRef
 from ingest_core._outcome import PageOutcome
-from ingest_core.errors import StorageError
+from ingest_core.errors import StorageError, UsageError
 from ingest_core.schemas import AnyRecord, Paper, Person
 from ingest_core.schemas.records import record_from_json
 from ingest_core.store import _models as m
@@ -54,6 +55,8 @@ DEFAULT_URL = "sqlite:///ingest.db"
 CHUNK = 500
 """Rows per IN (...) list, well under every database's parameter limit."""
 T = TypeVar("T")
+RECORD_KINDS = ("work", "profile", "listing")
+
 SQLITE_PRAGMAS = (
     "journal_mode=WAL",
     "synchronous=NORMAL",  # WAL: a commit survives a crash of the process, not of the OS
@@ -211,29 +214,67 @@ class Store:
         StorageError: the database cannot be opened, migrated or written.
     """
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
-        raw = url or os.environ.get("INGEST_DB") or DEFAULT_URL
+    def __init__(
+        self, url: str | os.PathLike[str] | None = None, *, migrate: bool = True,
+        read_only: bool = False,
+    ) -> None:
+        raw = os.fspath(url) if url is not None else os.environ.get("INGEST_DB") or DEFAULT_URL
+        if not isinstance(raw, str):
+            raise StorageError(f"a store is named by a URL or a path, not {raw!r}")
         try:
             parsed = make_url(normalize_url(raw))
         except ArgumentError as exc:
             raise StorageError(f"not a database URL ({exc})", input=raw) from exc
         self.url = parsed.render_as_string(hide_password=True)
+        self.read_only = read_only
         self._sql_cache: dict[tuple[Any, ...], str] = {}
         with self._errors("open the database"):
-            self.engine: Engine = self._create_engine(parsed.render_as_string(hide_password=False))
+            try:
+                self.engine: Engine = self._create_engine(
+                    parsed.render_as_string(hide_password=False), read_only=read_only)
+            except ImportError as exc:  # the database's driver is not installed
+                raise StorageError(
+                    f"no driver for {parsed.drivername} databases ({exc})", input=self.url,
+                    hint="use sqlite:///PATH, or postgresql://… with "
+                    "pip install 'ingest-core[postgres]'") from None
             self.dialect = self.engine.dialect.name
             self._fast = self.dialect == "sqlite" or (
                 self.dialect == "postgresql" and self.engine.dialect.driver == "psycopg")
             processor = m.pages.c.last_seen.type.bind_processor(self.engine.dialect)
             self._sqlite_datetime: Callable[[dt.datetime], Any] = processor or (lambda v: v)
-            if migrate:
+            if read_only:
+                self._check_schema(writable=False)
+            elif migrate:
                 self._migrate()
 
-    @staticmethod
-    def _create_engine(url: str) -> Engine:
+    def _refuse_foreign_file(self, database: str) -> None:
+        """Check an existing SQLite file through a read-only connection before the writable
+        one sets its pragmas (WAL rewrites the header), so a file that is not an ingest
+        store, or is from a newer version, is refused byte for byte untouched."""
+        if not Path(database).is_file() or Path(database).stat().st_size == 0:
+            return
+        probe = create_engine(f"sqlite:///file:{database}?mode=ro&uri=true")
+        engine, self.engine = getattr(self, "engine", None), probe
+        try:
+            self._check_schema(writable=True)
+        finally:
+            probe.dispose()
+            if engine is not None:
+                self.engine = engine
+
+    def _create_engine(self, url: str, *, read_only: bool) -> Engine:
         if url.startswith("sqlite"):
             database = make_url(url).database
+            if read_only and database and database != ":memory:":
+                if not Path(database).is_file():
+                    raise StorageError(
+                        f"no store at {database}", input=self.url,
+                        hint="check the path, or create the store with `ingest backfill`")
+                # SQLite's own read-only mode: the file is never written, not even its WAL
+                engine = create_engine(f"sqlite:///file:{database}?mode=ro&uri=true")
+                return engine
             if database and database != ":memory:":
+                self._refuse_foreign_file(database)
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"timeout": 60})
 
@@ -247,21 +288,90 @@ class Store:
             return engine
         return create_engine(url, pool_pre_ping=True)
 
-    def _migrate(self) -> None:
-        from alembic import command
+    def _revisions(self) -> tuple[str | None, str, set[str]]:
+        """(the store's revision, the newest this code knows, every revision it knows)."""
         from alembic.config import Config
-        from alembic.runtime.migration import MigrationContext
         from alembic.script import ScriptDirectory
 
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        head = ScriptDirectory.from_config(config).get_current_head()
-        with self.engine.begin() as conn:
-            if MigrationContext.configure(conn).get_current_revision() == head:
+        script = ScriptDirectory.from_config(config)
+        known = {rev.revision for rev in script.walk_revisions()}
+        head = script.get_current_head()
+        assert head is not None
+        return self._current_revision(), head, known
+
+    def _current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def _check_schema(self, *, writable: bool) -> bool:
+        """True when the schema is the newest; raises when this store cannot be used as is.
+
+        Raises:
+            StorageError: the database is not an ingest store (tables of its own, no
+                migration record), was written by a newer ingest_core, or (read-only) is
+                older or empty.
+        """
+        current, head, known = self._revisions()
+        if current is not None and current not in known:
+            raise StorageError(
+                f"the store was written by a newer ingest_core (schema revision {current})",
+                input=self.url, hint="upgrade ingest_core (pip install -U ingest-core)")
+        if current is None:
+            tables = sorted(inspect(self.engine).get_table_names())
+            if tables:
+                raise StorageError(
+                    f"the database is not an ingest store: it has tables of its own "
+                    f"({', '.join(tables[:5])}{', …' if len(tables) > 5 else ''})",
+                    input=self.url, hint="give --db a new file or an ingest store")
+            if not writable:
+                raise StorageError("the database holds no ingest store yet", input=self.url,
+                                   hint="create one with `ingest backfill`")
+        elif current != head and not writable:
+            raise StorageError(
+                f"the store's schema ({current}) is older than this ingest_core's ({head})",
+                input=self.url, hint="open it once with a writing command (`ingest backfill`) "
+                "to migrate it")
+        return current == head
+
+    def _migrate(self) -> None:
+        """Bring the schema to the newest revision; safe when several processes open a new
+        store at once (one migrates under a lock, the others wait and find it done)."""
+        from alembic import command
+        from alembic.config import Config
+
+        if self._check_schema(writable=True):
+            return
+        with self._migration_lock(), self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7283417)")
+            if self._check_schema(writable=True):
                 return
+            config = Config()
+            config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
-            log.info("store %s migrated to %s", self.url, head)
+            log.info("store %s migrated", self.url)
+
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        """An OS lock beside a SQLite file (SQLite has no lock for DDL across connections
+        that Alembic could take); nothing for other databases (they lock in SQL)."""
+        database = self.engine.url.database
+        if self.dialect != "sqlite" or not database or database == ":memory:":
+            yield
+            return
+        import fcntl
+
+        with open(f"{database}.migrate-lock", "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
@@ -529,7 +639,14 @@ class Store:
     def record_json(
         self, kind: str | None = None, source: str | None = None, *, parser: str | None = None
     ) -> Iterator[str]:
-        """Stored records, streamed, as the exact ``model_dump_json()`` text."""
+        """Stored records, streamed, as the exact ``model_dump_json()`` text.
+
+        Raises:
+            UsageError: ``kind`` is not ``work``, ``profile`` or ``listing``.
+        """
+        if kind is not None and kind not in RECORD_KINDS:
+            raise UsageError(f"no record kind {kind!r}; the kinds are "
+                             f"{', '.join(RECORD_KINDS)}", input=self.url)
         t = m.records
         query = select(t.c.data).order_by(t.c.page_sha256, t.c.position.asc().nulls_first(),
                                           t.c.id)
