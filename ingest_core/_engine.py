@@ -17,6 +17,7 @@ from ingest_core._dates import coerce_as_of
 from ingest_core._decode import decode, max_bytes_default
 from ingest_core._html import sniff_kind
 from ingest_core._registry import get_parser, installed_parsers
+from ingest_core._text import safe_text
 from ingest_core.errors import (
     EmptyPage,
     IngestError,
@@ -60,7 +61,8 @@ def build_page(
     Raises:
         InputError: empty, binary, undecodable or oversized content.
     """
-    label = name or url
+    url = safe_text(url) if url is not None else None  # a lone surrogate, a NUL: escaped
+    label = safe_text(name) if name is not None else url
     limit = max_bytes_default() if max_bytes is None else max_bytes
     if isinstance(content, str):
         text = content

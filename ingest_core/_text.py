@@ -41,6 +41,30 @@ def tidy_text(text: str) -> str:
     return collapse_ws(text)
 
 
+def safe_text(text: str) -> str:
+    """``text`` as any database and JSON can hold it: lone surrogates and NUL escaped.
+
+    A file name that is not UTF-8 arrives with its bytes as surrogate escapes
+    (``caf\\udce9.txt``): it becomes ``caf\\xe9.txt``, the original bytes readable and
+    recoverable; any other lone surrogate (``\\ud800`` from a JSON row) becomes its escape,
+    and U+0000 becomes ``\\x00``. Clean text comes back unchanged (the common, fast case).
+    """
+    if "\x00" not in text:
+        if text.isascii():
+            return text
+        try:
+            text.encode("utf-8")
+            return text
+        except UnicodeEncodeError:
+            pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+        text = raw.decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # surrogates outside the escape range
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text.replace("\x00", "\\x00")
+
+
 def fold(text: str) -> str:
     """Casefolded, diacritics removed, NFKC: a key for matching, never for display."""
     text = unicodedata.normalize("NFKD", text)

@@ -38,6 +38,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from ingest_core._inputs import SourceRef
 from ingest_core._outcome import PageOutcome
+from ingest_core._text import safe_text
 from ingest_core.errors import StorageError, UsageError
 from ingest_core.schemas import AnyRecord, Paper, Person
 from ingest_core.schemas.records import record_from_json
@@ -200,6 +201,22 @@ def _entry(row: Any) -> QuarantineEntry:
 
 def _aware(stamp: dt.datetime) -> dt.datetime:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+def _safe_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows whose text every database can hold: a non-UTF-8 file name, a lone surrogate or a
+    NUL in a url, path or message is escaped (:func:`safe_text`) instead of failing the
+    batch. Record JSON (``data``) is written by pydantic and is always clean."""
+    out = rows
+    for i, row in enumerate(rows):
+        for column, value in row.items():
+            if column != "data" and isinstance(value, str) and safe_text(value) is not value:
+                if out is rows:
+                    out = list(rows)
+                out[i] = {c: safe_text(v) if c != "data" and isinstance(v, str) else v
+                          for c, v in row.items()}
+                break
+    return out
 
 
 class Store:
@@ -419,6 +436,7 @@ class Store:
         counted up, where the table has it), in the dialect's own syntax."""
         if not rows:
             return
+        rows = _safe_rows(rows)
         if self._fast:
             self._execute_many(conn, table, rows, key, refresh)
             return
@@ -450,6 +468,7 @@ class Store:
         """Plain INSERT of many rows."""
         if not rows:
             return
+        rows = _safe_rows(rows)
         if self._fast:
             self._execute_many(conn, table, rows, None, ())
         else:
