@@ -106,21 +106,40 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(head) or _HTML_ANYWHERE.search(head))
 
 
+class _Parsers(threading.local):
+    """lxml parsers, made once per thread (a parser is reusable, but not across threads):
+    making one costs about as much as parsing a small page."""
+
+    def __init__(self) -> None:
+        self.html = HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lag lxml's HTMLParser
+            encoding="utf-8",
+            no_network=True,
+            remove_comments=True,
+            remove_pis=True,
+            recover=True,
+            default_doctype=False,
+            collect_ids=False,
+        )
+        self.xml = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
+            remove_pis=True, huge_tree=False,
+        )
+
+
+_PARSERS = _Parsers()
+
+
+def _parsers() -> _Parsers:
+    return _PARSERS
+
+
 def parse_html(raw: bytes, text: str, *, utf8: bool) -> HtmlElement:
     """Parse to an lxml tree without DTD, entity or network resolution.
 
     Raises:
         EmptyPage: the document has no element at all.
     """
-    parser = HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lag lxml's HTMLParser
-        encoding="utf-8",
-        no_network=True,
-        remove_comments=True,
-        remove_pis=True,
-        recover=True,
-        default_doctype=False,
-        collect_ids=False,
-    )
+    parser = _parsers().html
     data = raw if utf8 else text.encode("utf-8")
     try:
         root = etree.fromstring(data, parser)
@@ -140,10 +159,7 @@ def parse_xml(raw: bytes, text: str, *, utf8: bool) -> etree._Element:
     Raises:
         lxml.etree.XMLSyntaxError: the document is not well-formed (the caller reports it).
     """
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
-        remove_pis=True, huge_tree=False,
-    )
+    parser = _parsers().xml
     # lxml decodes bytes by their declaration; text already decoded otherwise is handed
     # over as UTF-8 with the (now wrong) declaration dropped
     data = raw if utf8 else _XML_DECLARATION.sub("", text, count=1).encode("utf-8")

@@ -34,6 +34,9 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     (["backfill", str(PAGES), "--workers", "-3"], "UsageError: workers must be 0 or more"),
     (["parse", str(PAGES / "paper_json_served.html"), "--parser", "nope"], "no parser named"),
     (["fixtures", "regen", "--parser", "nope"], "no parser named 'nope'"),
+    (["parse", str(FIXTURES / "google_scholar_profile" / "current_layout_de.html"),
+      "--parser", "aggregator_profile"],
+     "parser aggregator_profile does not recognise the page (it scores 0.40"),
 ])
 def test_a_bad_invocation_is_one_typed_line(db: str, args: list[str], error: str) -> None:
     result = CliRunner().invoke(app, [*args, *(["--db", db] if args[0] in (
