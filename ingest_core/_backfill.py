@@ -61,7 +61,10 @@ def _options(  # noqa: PLR0917 - private, positional for brevity
     batch_size: int | None,
     on_error: OnError,
     force: bool = False,
+    page_timeout: float | None = None,
 ) -> BackfillOptions:
+    if page_timeout is not None and page_timeout < 0:
+        raise UsageError(f"the page timeout must be 0 (none) or more seconds, not {page_timeout}")
     return BackfillOptions(
         as_of=coerce_as_of(as_of) if as_of is not None else None,
         parser=parser,
@@ -69,6 +72,7 @@ def _options(  # noqa: PLR0917 - private, positional for brevity
         batch_size=batch_size or BackfillOptions.batch_size,
         force=force,
         on_error=on_error,
+        page_timeout=page_timeout,
     )
 
 
@@ -102,6 +106,7 @@ def backfill(
     on_error: OnError = "collect",
     progress: Progress | None = None,
     spark_output: PathLike | None = None,
+    page_timeout: float | None = None,
 ) -> RunSummary:
     """Parse every page under ``paths`` into the store; quarantine what cannot be parsed.
 
@@ -118,6 +123,8 @@ def backfill(
         max_bytes: page size cap (default 50 MB or INGEST_MAX_PAGE_BYTES).
         batch_size: outcomes per write transaction.
         on_error: ``collect`` quarantines bad pages and goes on; ``raise`` stops at the first.
+        page_timeout: seconds one page may take (default 30 or INGEST_PAGE_TIMEOUT; 0 for no
+            limit); a page over it is quarantined as ``parser_timeout``.
         progress: receives each written batch (see :mod:`ingest_core._progress`).
         spark_output: ``spark`` engine: also write records, quarantine, pages and a run
             summary as Parquet datasets into this folder.
@@ -141,7 +148,8 @@ def backfill(
         arguments={"command": "backfill", "paths": list(given), "glob": glob,
                    "as_of": str(as_of) if as_of else None, "parser": parser},
     )
-    options = _options(as_of, parser, max_bytes, batch_size, on_error)
+    options = _options(as_of, parser, max_bytes, batch_size, on_error,
+                       page_timeout=page_timeout)
     backend = get_backend(engine, workers=workers, master=master,
                           output=os.fspath(spark_output) if spark_output else None)
     return _run(backend, plan, db, options, progress)

@@ -8,7 +8,11 @@ page: every failure comes back as a typed, quarantined :class:`PageOutcome`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+import os
+import signal
+import threading
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 
 from ingest_core._decode import max_bytes_default
 from ingest_core._engine import build_page, choose_parser, run_parser
@@ -21,7 +25,60 @@ from ingest_core._outcome import (
     sha256_of,
     unchanged,
 )
-from ingest_core.errors import IngestError, ParserCrashed, UnreadableInput
+from ingest_core.errors import (
+    IngestError,
+    ParserCrashed,
+    ParserTimeout,
+    UnreadableInput,
+    UsageError,
+)
+
+DEFAULT_PAGE_TIMEOUT = 30.0
+"""Seconds one page may take; INGEST_PAGE_TIMEOUT overrides it (0: no limit)."""
+
+
+def page_timeout_default() -> float:
+    """The per-page time limit in force: INGEST_PAGE_TIMEOUT if set, else 30 s.
+
+    Raises:
+        UsageError: INGEST_PAGE_TIMEOUT is not a number of seconds.
+    """
+    raw = os.environ.get("INGEST_PAGE_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_PAGE_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise UsageError(f"INGEST_PAGE_TIMEOUT must be a number of seconds, not {raw!r}",
+                         hint="unset it for the 30 s default; 0 turns the limit off")
+    return value
+
+
+@contextmanager
+def time_limit(seconds: float, label: str | None) -> Iterator[None]:
+    """Raise ParserTimeout in this (main) thread when the body runs over ``seconds``.
+
+    A timer signal interrupts Python code anywhere, so a page that loops or backtracks ends
+    as its own quarantine row and the worker goes on. Off the main thread (where signals
+    cannot be delivered) and for 0 seconds, the body runs without a limit.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise ParserTimeout(f"the page took longer than {seconds:g} s to parse", input=label,
+                            hint="raise --page-timeout if such pages are expected")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def effective_as_of(page: PageInput, as_of: dt.date | None) -> dt.date | dt.datetime | None:
@@ -36,6 +93,7 @@ def process_page(
     parser: str | None = None,
     max_bytes: int | None = None,
     sha256: str | None = None,
+    timeout: float | None = None,
 ) -> PageOutcome:
     """Parse one page input into its outcome; never raises for a bad page.
 
@@ -45,6 +103,10 @@ def process_page(
         parser: force a parser by name instead of detecting one.
         max_bytes: page size cap (default 50 MB or INGEST_MAX_PAGE_BYTES).
         sha256: the content's hash when the caller already computed it.
+        timeout: seconds one page may take to decode and parse (default 30, or
+            INGEST_PAGE_TIMEOUT; 0 for none); a page over it is quarantined as
+            ``parser_timeout``. Enforced with a timer signal in the main thread of the
+            process (every engine's workers); elsewhere it is not enforced.
 
     Returns:
         A ``parsed`` or ``quarantined`` PageOutcome.
@@ -56,17 +118,19 @@ def process_page(
     content = page.content
     sha = sha256 or sha256_of(content)
     size = len(content)
+    limit = page_timeout_default() if timeout is None else timeout
     try:
-        built = build_page(
-            content,
-            url=page.source.url,
-            as_of=effective_as_of(page, as_of),
-            retrieved_at=page.source.retrieved_at,
-            name=page.label,
-            max_bytes=max_bytes_default() if max_bytes is None else max_bytes,
-        )
-        chosen = choose_parser(built, parser)
-        result = run_parser(chosen, built)
+        with time_limit(limit, page.label):
+            built = build_page(
+                content,
+                url=page.source.url,
+                as_of=effective_as_of(page, as_of),
+                retrieved_at=page.source.retrieved_at,
+                name=page.label,
+                max_bytes=max_bytes_default() if max_bytes is None else max_bytes,
+            )
+            chosen = choose_parser(built, parser)
+            result = run_parser(chosen, built)
     except IngestError as exc:
         return quarantined(page, exc, sha256=sha, size=size)
     except Exception as exc:  # a bug below the parser (decoding, HTML): still one page's fault
@@ -97,10 +161,12 @@ def process_chunk(
     as_of: dt.date | None = None,
     parser: str | None = None,
     max_bytes: int | None = None,
+    timeout: float | None = None,
 ) -> list[PageOutcome]:
     """:func:`process_page` over a chunk; the unit a process pool runs (fewer round trips)."""
     return [
-        process_page(p, as_of=as_of, parser=parser, max_bytes=max_bytes, sha256=sha)
+        process_page(p, as_of=as_of, parser=parser, max_bytes=max_bytes, sha256=sha,
+                     timeout=timeout)
         for p, sha in pages
     ]
 
@@ -115,6 +181,8 @@ def process_inputs(
     parser: str | None = None,
     max_bytes: int | None = None,
     current: CurrentLookup | None = None,
+    *,
+    timeout: float | None = None,
 ) -> list[PageOutcome]:
     """Read, hash, skip and parse a chunk of inputs where they are processed (a worker).
 
@@ -134,7 +202,7 @@ def process_inputs(
         if sha is not None:
             known.add(sha)
         out.append(process_page(page, as_of=as_of, parser=parser, max_bytes=max_bytes,
-                                sha256=sha))
+                                sha256=sha, timeout=timeout))
     return out
 
 

@@ -15,15 +15,44 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ingest_core.backends.base import BackfillInterrupted
 from ingest_core.errors import IngestError, UsageError
 
 app = typer.Typer(
     name="ingest",
     help="Parse scholarly web pages into validated records, store them, resolve papers and people.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from ingest_core import __version__
+
+        typer.echo(f"ingest_core {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    log_level: Annotated[str, typer.Option(
+        "--log-level", "-v", help="Log level on stderr: debug, info, warning or error.",
+        envvar="INGEST_LOG_LEVEL")] = "warning",
+) -> None:
+    """Parse scholarly web pages into validated records, store them, resolve papers and people."""
+    import logging
+
+    level = log_level.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        fail(UsageError(f"--log-level {log_level!r} is not one of: debug, info, warning, error"),
+             code=2)
+    logging.basicConfig(level=getattr(logging, level),
+                        format="%(levelname)s %(name)s: %(message)s")
 fixtures_app = typer.Typer(
     help="Maintain the parser fixtures (pages beside expected records).", no_args_is_help=True
 )
@@ -203,14 +232,18 @@ def backfill_cmd(  # noqa: PLR0917 - typer options
     quiet: Annotated[bool, typer.Option(
         "--quiet",
         help="No progress bar or progress lines; the summary is still printed.")] = False,
+    page_timeout: Annotated[float | None, typer.Option(
+        "--page-timeout", help="Seconds one page may take to parse before it is quarantined "
+        "as parser_timeout (default 30, or $INGEST_PAGE_TIMEOUT; 0 for no limit).")] = None,
 ) -> None:
     """Parse every page under PATH... into the store; quarantine what cannot be parsed.
 
     A directory is walked recursively in sorted order, leaving out hidden entries and
     fixture answers (*.expected.json, *.expected.jsonl). *.warc and *.warc.gz are WARC
     archives (one page per response record). *.jsonl files are page lists when their first
-    row has `content` or `content_base64` (with `url`, `retrieved_at`); other .jsonl files
-    are skipped with a warning. Every other file is one page.
+    row has `content` or `content_base64` (with `url`, `retrieved_at`); other .jsonl,
+    .jsonl.gz and line-per-entity .json.gz files are entity dumps, one page per line. Every
+    other file is one page.
 
     Pages already stored by the current parser version are counted unchanged, so a killed
     run resumes where it stopped. Exits 0 when every page ended parsed, unchanged or
@@ -225,9 +258,15 @@ def backfill_cmd(  # noqa: PLR0917 - typer options
         summary = backfill(names, db=db, workers=workers, as_of=as_of, engine=engine,
                            master=master, glob=glob, batch_size=batch_size,
                            progress=make_progress(quiet=quiet, paths=names, glob=glob),
-                           spark_output=spark_out)
+                           spark_output=spark_out, page_timeout=page_timeout)
     except IngestError as exc:
         fail(exc)
+    except BackfillInterrupted as stop:
+        _print_summary(stop.summary, f"backfill run {stop.summary.run_id} into {db}: "
+                       f"stopped by {stop.signal_name}")
+        typer.echo("stopped: every written batch is committed; rerun the same command to "
+                   "resume", err=True)
+        raise typer.Exit(130) from None
     _print_summary(summary, f"backfill run {summary.run_id} into {db}")
 
 
@@ -312,6 +351,10 @@ def quarantine_retry_cmd(
                                     progress=make_progress(quiet=quiet))
     except IngestError as exc:
         fail(exc)
+    except BackfillInterrupted as stop:
+        _print_summary(stop.summary, f"quarantine retry (run {stop.summary.run_id}): stopped")
+        typer.echo("stopped: rerun the same command to resume", err=True)
+        raise typer.Exit(130) from None
     _print_summary(summary, f"quarantine retry (run {summary.run_id})")
 
 

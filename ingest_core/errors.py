@@ -15,6 +15,7 @@ applies, and carries a stable ``code`` so callers and the quarantine can group b
     │   ├── ParserMismatch         a forced parser does not recognise the page
     │   ├── MalformedEntry         one entry of an otherwise good page
     │   ├── SourceErrorResponse    the source answered with an error, not records
+    │   ├── ParserTimeout          a page took longer than the per-page time limit
     │   └── ParserCrashed          a parser raised something that is not an IngestError
     ├── NormalizationError
     │   ├── UnparseableDate
@@ -46,6 +47,7 @@ ErrorCode = Literal[
     "page_not_recognised",
     "parser_mismatch",
     "source_error_response",
+    "parser_timeout",
     "malformed_entry",
     "parser_crashed",
     "normalization_error",
@@ -188,6 +190,14 @@ class SourceErrorResponse(ParseError):
     hint = "the request was refused by the source: check the id or query that fetched it"
 
 
+class ParserTimeout(ParseError):
+    """Decoding and parsing one page took longer than the per-page limit (``--page-timeout``,
+    30 s by default): the page is quarantined and the run goes on."""
+
+    code: ErrorCode = "parser_timeout"
+    hint = "raise --page-timeout if such pages are expected, else report the page"
+
+
 class MalformedEntry(ParseError):
     """One entry of a recognised page could not be read; the rest of the page still is."""
 
@@ -292,6 +302,7 @@ __all__ = [
     "ParserCrashed",
     "ParserMismatch",
     "ParserRegistrationError",
+    "ParserTimeout",
     "ResolutionError",
     "SourceErrorResponse",
     "StorageError",

@@ -78,3 +78,22 @@ def test_schema_is_json_schema_of_every_kind() -> None:
         if "kind" in v.get("properties", {})
     }
     assert {"work", "profile", "listing"} <= kinds
+
+
+def test_version_short_help_and_python_dash_m() -> None:
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from ingest_core import __version__
+    from ingest_core.cli import app
+
+    assert CliRunner().invoke(app, ["--version"]).output.strip() == f"ingest_core {__version__}"
+    short = CliRunner().invoke(app, ["-h"])
+    assert short.exit_code == 0 and "backfill" in short.output
+    done = subprocess.run([sys.executable, "-m", "ingest_core", "--version"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == f"ingest_core {__version__}"
+    bad = CliRunner().invoke(app, ["--log-level", "loud", "parsers"])
+    assert bad.exit_code == 2 and "--log-level 'loud'" in bad.output

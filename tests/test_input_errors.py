@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import shutil
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +154,31 @@ def test_str_and_bytes_give_the_same_records() -> None:
     a = parse_page(raw, as_of="2026-02-13")
     b = parse_page(raw.decode("utf-8"), as_of="2026-02-13")
     assert [r.model_dump_json() for r in a.records] == [r.model_dump_json() for r in b.records]
+
+
+def test_a_page_over_the_time_limit_is_quarantined_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time as _time
+
+    from ingest_core import backfill, get_parser
+    from ingest_core.store import Store
+
+    slow = get_parser("hf_paper")
+
+    def stuck(page: object) -> Iterator[object]:
+        while True:  # a parser that never returns on this page
+            _time.sleep(0.01)
+        yield  # pragma: no cover
+
+    pages = tmp_path / "pages"
+    shutil.copytree(FIXTURES / "hf_paper", pages)
+    shutil.copy(FIXTURES / "bzpeer_profile" / "000_9be98e7aea026544.txt", pages)
+    monkeypatch.setattr(slow, "parse", stuck)
+    summary = backfill([pages], db=str(tmp_path / "s.db"), workers=0, as_of="2026-02-13",
+                       page_timeout=0.3)
+    assert summary.quarantined == {"parser_timeout": 2}
+    assert summary.parsed == 1
+    with Store(str(tmp_path / "s.db")) as store:
+        messages = {e.message for e in store.quarantined()}
+    assert any("longer than 0.3 s" in m for m in messages)

@@ -19,7 +19,7 @@ SCAN = textwrap.dedent(r'''
     import ingest_core, ingest_core.parsers
 
     modules = [m.name for m in pkgutil.iter_modules(ingest_core.__path__, "ingest_core.")
-               if m.name.split(".")[-1].startswith("_")]
+               if m.name.split(".")[-1].startswith("_") and not m.name.endswith("__main__")]
     modules += [m.name for m in pkgutil.iter_modules(ingest_core.parsers.__path__,
                                                       "ingest_core.parsers.")]
     fragments = ["1 works ", "1,234 followers ", "7works", "A. ", "B. Salimi, ", "de la ",

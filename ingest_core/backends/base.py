@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, final
 
@@ -48,6 +51,8 @@ class BackfillOptions:
     """Parse pages again even when the store has them from the current parsers."""
     on_error: OnError = "collect"
     """``collect``: quarantine bad pages and go on; ``raise``: stop at the first one."""
+    page_timeout: float | None = None
+    """Seconds one page may take (None: 30 s or INGEST_PAGE_TIMEOUT; 0: no limit)."""
 
 
 @dataclass
@@ -331,18 +336,19 @@ class Backend(ABC):
         status = "failed"
         progress.start()
         try:
-            log.info("stage read+triage+parse: streaming inputs through %s", self.name)
-            outcomes = self.outcomes(plan.inputs(), ctx)
-            for batch in _batches(outcomes, options.batch_size, options.flush_seconds):
-                self._write(batch, ctx, summary)
-                summary.elapsed = time.perf_counter() - started
-                progress.advance(batch, summary)
-                if options.on_error == "raise":
-                    _raise_first(batch)
-            status = "finished"
-        except KeyboardInterrupt:
+            with _sigterm_interrupts():
+                log.info("stage read+triage+parse: streaming inputs through %s", self.name)
+                outcomes = self.outcomes(plan.inputs(), ctx)
+                for batch in _batches(outcomes, options.batch_size, options.flush_seconds):
+                    self._write(batch, ctx, summary)
+                    summary.elapsed = time.perf_counter() - started
+                    progress.advance(batch, summary)
+                    if options.on_error == "raise":
+                        _raise_first(batch)
+                status = "finished"
+        except KeyboardInterrupt as exc:
             status = "interrupted"
-            raise
+            raise BackfillInterrupted(summary, getattr(exc, "signal_name", "SIGINT")) from None
         finally:
             self.close()
             progress.close()
@@ -361,9 +367,12 @@ class Backend(ABC):
         log.debug("stage store: wrote %d outcome(s)", len(batch))
 
     @abstractmethod
-    def outcomes(self, inputs: Iterator[PageInput], ctx: BackfillContext) -> Iterator[PageOutcome]:
+    def outcomes(
+        self, inputs: Iterator[PageInput], ctx: BackfillContext
+    ) -> Iterator[PageOutcome | None]:
         """Every input's outcome, in any order: triage with ``ctx.triage``, parse the rest
-        with :func:`ingest_core._outcome.process_page`. Must not write the store."""
+        with :func:`ingest_core._process.process_page`. Must not write the store. A ``None``
+        is a tick: nothing finished for a while, so the writer may commit what it holds."""
 
     def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
         """Release workers, sessions; called once when the run ends."""
@@ -382,13 +391,46 @@ def _raise_first(batch: Sequence[PageOutcome]) -> None:
             raise outcome.error.to_exception(input=outcome.label)
 
 
+class BackfillInterrupted(KeyboardInterrupt):
+    """A backfill stopped by SIGINT or SIGTERM: every written batch is committed and the run
+    is marked ``interrupted``; ``summary`` counts what was done. Rerun to resume."""
+
+    def __init__(self, summary: RunSummary, signal_name: str = "SIGINT") -> None:
+        super().__init__(f"backfill stopped by {signal_name}")
+        self.summary = summary
+        self.signal_name = signal_name
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a service manager, ``kill``) stops the run the way Ctrl-C does: the current
+    batch is committed, the run marked interrupted, the summary returned to the caller."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        exc = KeyboardInterrupt("SIGTERM")
+        exc.signal_name = "SIGTERM"  # type: ignore[attr-defined]
+        raise exc
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _batches(
-    outcomes: Iterator[PageOutcome], size: int, flush_seconds: float
+    outcomes: Iterator[PageOutcome | None], size: int, flush_seconds: float
 ) -> Iterator[list[PageOutcome]]:
     batch: list[PageOutcome] = []
     last = time.monotonic()
     for outcome in outcomes:
-        batch.append(outcome)
+        if outcome is not None:
+            batch.append(outcome)
+        elif not batch:
+            continue
         if len(batch) >= size or time.monotonic() - last >= flush_seconds:
             yield batch
             batch = []

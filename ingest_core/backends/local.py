@@ -52,10 +52,11 @@ def _init_worker(current: CurrentPages | None = None) -> None:
 
 
 def _work(
-    chunk: Chunk, as_of: dt.date | None, parser: str | None, max_bytes: int | None
+    chunk: Chunk, as_of: dt.date | None, parser: str | None, max_bytes: int | None,
+    timeout: float | None = None,
 ) -> list[PageOutcome]:
     """One task in a worker: read, hash, skip what is stored, parse the rest."""
-    return process_inputs(chunk, as_of, parser, max_bytes, _current)
+    return process_inputs(chunk, as_of, parser, max_bytes, _current, timeout=timeout)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -103,14 +104,16 @@ class LocalBackend(Backend):
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def outcomes(self, inputs: Iterator[PageInput], ctx: BackfillContext) -> Iterator[PageOutcome]:
+    def outcomes(
+        self, inputs: Iterator[PageInput], ctx: BackfillContext
+    ) -> Iterator[PageOutcome | None]:
         opts = ctx.options
         self._current = ctx.current_lookup()
         if self.workers == 0:
             try:
                 for block in batched(inputs, self.chunk_size):
                     yield from process_inputs(block, opts.as_of, opts.parser, opts.max_bytes,
-                                              self._current)
+                                              self._current, timeout=opts.page_timeout)
             finally:
                 if self._current is not None:
                     self._current.close()
@@ -137,14 +140,18 @@ class LocalBackend(Backend):
             self._pool = self._new_pool()
         opts = ctx.options
         try:
-            return self._pool.submit(_work, chunk, opts.as_of, opts.parser, opts.max_bytes)
+            return self._pool.submit(_work, chunk, opts.as_of, opts.parser, opts.max_bytes,
+                                     opts.page_timeout)
         except BrokenProcessPool:
             return None
 
     def _collect(
         self, pending: dict[Future[list[PageOutcome]], Chunk], ctx: BackfillContext
-    ) -> Iterator[PageOutcome]:
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    ) -> Iterator[PageOutcome | None]:
+        done, _ = wait(pending, timeout=ctx.options.flush_seconds, return_when=FIRST_COMPLETED)
+        if not done:  # a slow page holds its chunk: let the writer commit what it has
+            yield None
+            return
         broken: list[Chunk] = []
         for future in done:
             chunk = pending.pop(future)
@@ -184,7 +191,8 @@ class LocalBackend(Backend):
                 if pool is None:
                     pool = self._new_pool(1)
                 try:
-                    future = pool.submit(_work, [page], opts.as_of, opts.parser, opts.max_bytes)
+                    future = pool.submit(_work, [page], opts.as_of, opts.parser, opts.max_bytes,
+                                         opts.page_timeout)
                     yield from future.result()
                 except BrokenProcessPool:
                     pool.shutdown(wait=False, cancel_futures=True)

@@ -209,11 +209,13 @@ Ordered = tuple[tuple[int, int], PageOutcome]
 
 
 def process_slice(
-    piece: Slice, as_of: dt.date | None, parser: str | None, max_bytes: int | None
+    piece: Slice, as_of: dt.date | None, parser: str | None, max_bytes: int | None,
+    timeout: float | None = None,
 ) -> Iterator[Ordered]:
     """Run on an executor: read a slice and process every page in it."""
     for i, page in enumerate(read_slice(piece, max_bytes)):
-        yield (piece.index, i), process_page(page, as_of=as_of, parser=parser, max_bytes=max_bytes)
+        yield (piece.index, i), process_page(page, as_of=as_of, parser=parser,
+                                             max_bytes=max_bytes, timeout=timeout)
 
 
 # --- Parquet output ----------------------------------------------------------------------
@@ -333,11 +335,12 @@ class ParquetSink:
 
 def _parse_partition(
     pages: Iterable[tuple[PageInput, str]], as_of: dt.date | None, parser: str | None,
-    max_bytes: int | None,
+    max_bytes: int | None, timeout: float | None = None,
 ) -> Iterator[PageOutcome]:
     """Run on an executor: the pure process_page over one partition."""
     for page, sha in pages:
-        yield process_page(page, as_of=as_of, parser=parser, max_bytes=max_bytes, sha256=sha)
+        yield process_page(page, as_of=as_of, parser=parser, max_bytes=max_bytes, sha256=sha,
+                           timeout=timeout)
 
 
 class SparkBackend(Backend):
@@ -390,7 +393,9 @@ class SparkBackend(Backend):
             self._session = spark_session(self.master, self.conf)
         return self._session
 
-    def outcomes(self, inputs: Iterator[PageInput], ctx: BackfillContext) -> Iterator[PageOutcome]:
+    def outcomes(
+        self, inputs: Iterator[PageInput], ctx: BackfillContext
+    ) -> Iterator[PageOutcome | None]:
         spark = self.session
         self._summary = RunSummary(engine=self.name, workers=self.workers, run_id=ctx.run_id)
         self._started = dt.datetime.now(dt.UTC)
@@ -414,9 +419,10 @@ class SparkBackend(Backend):
     def _parse(self, todo: list[tuple[PageInput, str]], opts: BackfillOptions) -> list[PageOutcome]:
         sc = self.session.sparkContext
         as_of, parser, max_bytes = opts.as_of, opts.parser, opts.max_bytes
+        timeout = opts.page_timeout
         slices = max(1, min(len(todo), sc.defaultParallelism * 2))
         rdd = sc.parallelize(todo, slices).mapPartitions(
-            lambda part: _parse_partition(part, as_of, parser, max_bytes))
+            lambda part: _parse_partition(part, as_of, parser, max_bytes, timeout))
         return rdd.collect()
 
     def _emit(self, outcomes: list[PageOutcome]) -> list[PageOutcome]:
@@ -453,6 +459,7 @@ def run_spark(
     max_bytes: int | None = None,
     conf: dict[str, str] | None = None,
     warc_records_per_slice: int = WARC_RECORDS_PER_SLICE,
+    timeout: float | None = None,
 ) -> RunSummary:
     """Process every page under ``paths`` with the executors reading the inputs themselves.
 
@@ -473,7 +480,7 @@ def run_spark(
     slices = list(plan_slices(paths, glob, warc_records_per_slice=warc_records_per_slice))
     parts = max(1, min(len(slices), sc.defaultParallelism * 4))
     ordered = sc.parallelize(slices, parts).flatMap(
-        lambda piece: process_slice(piece, as_of, parser, max_bytes))
+        lambda piece: process_slice(piece, as_of, parser, max_bytes, timeout))
     keyed = ordered.map(lambda o: (o[1].sha256 or f"#{o[0][0]}:{o[0][1]}", o))
     firsts = keyed.reduceByKey(lambda a, b: a if a[0] <= b[0] else b) \
         .map(lambda kv: (kv[1][0], True))
