@@ -10,20 +10,17 @@ from pydantic import ValidationError
 
 from ingest_core.errors import BadIdentifier
 from ingest_core.schemas import Identifiers, PersonIdentifiers, RecordWarning
-from ingest_core.schemas.identifiers import bare_orcid
+from ingest_core.schemas.identifiers import bare_arxiv, bare_doi, bare_orcid
 
 _Ids = TypeVar("_Ids", Identifiers, PersonIdentifiers)
 
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
 _ARXIV_OLD = r"[a-z][a-z.-]{1,20}(?:\.[A-Z]{2})?/\d{7}"
-_ARXIV_BARE = re.compile(rf"^(?:arxiv:\s*)?({_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?$", re.IGNORECASE)
 _ARXIV_IN_TEXT = re.compile(
     rf"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/|\barxiv:\s*)({_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?",
     re.IGNORECASE,
 )
-_ARXIV_URL_PREFIX = re.compile(r"^https?://arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
 _URL = re.compile(
     r"(?:https?://|www\.|(?<![\w./@-])(?:github\.com|gitlab\.com|huggingface\.co)/)[^\s<>\"'`{}\\]+",
@@ -35,30 +32,31 @@ _PAIRS = {")": "(", "]": "[", "}": "{"}
 
 
 def normalize_arxiv(value: str) -> str:
-    """Bare arXiv id (``2509.24002``, ``hep-th/9901001``), version dropped.
+    """Bare arXiv id (``2509.24002``, ``hep-th/9901001``), version dropped: the contract's
+    own normaliser (:func:`~ingest_core.schemas.identifiers.bare_arxiv`), typed.
 
     Raises:
         BadIdentifier: the value is not an arXiv id.
     """
-    text = value.strip()
-    text = _ARXIV_URL_PREFIX.sub("", text)
-    text = text.removesuffix(".pdf")
-    m = _ARXIV_BARE.match(text)
-    if not m:
-        raise BadIdentifier(f"{value!r} is not an arXiv id", hint="expected e.g. 2509.24002")
-    return m.group(1)
+    try:
+        return bare_arxiv(value)
+    except ValueError:
+        raise BadIdentifier(f"{value!r} is not an arXiv id",
+                            hint="expected e.g. 2509.24002") from None
 
 
 def normalize_doi(value: str) -> str:
-    """Lower-case DOI without resolver prefix.
+    """Lower-case DOI without resolver prefix or the punctuation that ends a sentence
+    around it: the contract's own normaliser (``bare_doi``), typed.
 
     Raises:
         BadIdentifier: the value is not a DOI.
     """
-    text = _DOI_PREFIX.sub("", value.strip()).rstrip(_TRAILING).lower()
-    if not _DOI.match(text):
-        raise BadIdentifier(f"{value!r} is not a DOI", hint="expected e.g. 10.1145/1234.5678")
-    return text
+    try:
+        return bare_doi(_DOI_PREFIX.sub("", value.strip()).rstrip(_TRAILING))
+    except ValueError:
+        raise BadIdentifier(f"{value!r} is not a DOI",
+                            hint="expected e.g. 10.1145/1234.5678") from None
 
 
 def _trim_url(url: str) -> str:

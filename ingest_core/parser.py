@@ -66,27 +66,32 @@ class Page:
         """How the records' content was read: HTML lines, or the text itself."""
         return "html_lines" if self.kind == "html" else "text"
 
-    @cached_property
+    @property
     def tree(self) -> etree._Element | None:
         """The lxml tree of an HTML or XML page (no DTD, entity or network access); else None.
 
         An XML page that is not well-formed has no tree (None): its parser says why it cannot
-        read it, and detection simply scores it low.
+        read it (``xml_error``), and detection simply scores it low.
         """
-        if self.kind == "html":
-            html: etree._Element = parse_html(self.raw, self.text, utf8=self.encoding == "utf-8")
-            return html
-        if self.kind == "xml":
-            try:
-                return parse_xml(self.raw, self.text, utf8=self.encoding == "utf-8")
-            except etree.XMLSyntaxError as exc:
-                self._memo[_xml_error] = f"the XML is not well-formed: {exc}"
-        return None
+        return self._parsed[0]
 
     @property
     def xml_error(self) -> str | None:
         """Why an XML page has no tree (lxml's message), or None."""
-        return None if self.tree is not None else self._memo.get(_xml_error)
+        return self._parsed[1]
+
+    @cached_property
+    def _parsed(self) -> tuple[etree._Element | None, str | None]:
+        """The tree, parsed once, and the reason when an XML page has none."""
+        utf8 = self.encoding == "utf-8"
+        if self.kind == "html":
+            return parse_html(self.raw, self.text, utf8=utf8), None
+        if self.kind == "xml":
+            try:
+                return parse_xml(self.raw, self.text, utf8=utf8), None
+            except etree.XMLSyntaxError as exc:
+                return None, f"the XML is not well-formed: {exc}"
+        return None, None
 
     @cached_property
     def json(self) -> Any:
@@ -124,10 +129,6 @@ class Page:
         if not self.url:
             return False
         return any(re.search(p, self.url) for p in patterns)
-
-
-def _xml_error(page: Page) -> str | None:  # the memo key under which Page.tree keeps it
-    return None
 
 
 ParseItem = AnyRecord | MalformedEntry

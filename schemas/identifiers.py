@@ -139,3 +139,19 @@ def bare_dblp_pid(value: str) -> str:
     if m is None:
         raise _bad("dblp person id", value, "95/7448-1")
     return m.group(1)
+
+
+def bare_openalex_work(value: str) -> str:
+    """An OpenAlex work id (``W…``), bare."""
+    bare = bare_openalex(value)
+    if not bare.startswith("W"):
+        raise ValueError(f"{value!r} is an OpenAlex id, but not a work's (W…)")
+    return bare
+
+
+def bare_openalex_author(value: str) -> str:
+    """An OpenAlex author id (``A…``), bare."""
+    bare = bare_openalex(value)
+    if not bare.startswith("A"):
+        raise ValueError(f"{value!r} is an OpenAlex id, but not an author's (A…)")
+    return bare

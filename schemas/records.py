@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
 from .identifiers import (
     bare_arxiv,
@@ -18,13 +18,29 @@ from .identifiers import (
     bare_dblp_pid,
     bare_doi,
     bare_mag,
-    bare_openalex,
+    bare_openalex_author,
+    bare_openalex_work,
     bare_orcid,
     bare_pmcid,
     bare_pmid,
     bare_s2_author,
     bare_s2_paper,
 )
+
+# Each identifier is a string normalised to its one bare form on validation (a ValueError
+# from the normaliser is the field's validation error).
+Arxiv = Annotated[str, AfterValidator(bare_arxiv)]
+Doi = Annotated[str, AfterValidator(bare_doi)]
+OpenAlexWork = Annotated[str, AfterValidator(bare_openalex_work)]
+OpenAlexAuthor = Annotated[str, AfterValidator(bare_openalex_author)]
+S2Paper = Annotated[str, AfterValidator(bare_s2_paper)]
+S2Author = Annotated[str, AfterValidator(bare_s2_author)]
+DblpKey = Annotated[str, AfterValidator(bare_dblp_key)]
+DblpPid = Annotated[str, AfterValidator(bare_dblp_pid)]
+Mag = Annotated[str, AfterValidator(bare_mag)]
+Pmid = Annotated[str, AfterValidator(bare_pmid)]
+Pmcid = Annotated[str, AfterValidator(bare_pmcid)]
+Orcid = Annotated[str, AfterValidator(bare_orcid)]
 
 Representation = Literal["text", "html_lines", "embedded_json"]
 Precision = Literal["day", "month", "year"]
@@ -70,29 +86,11 @@ class PublishedDate(_Model):
 class PersonIdentifiers(_Model):
     """A person's ids at the sources that keep author records (ORCID is ``orcid`` beside it)."""
 
-    openalex: str | None = Field(default=None, description="Bare OpenAlex author id, A5023888391.")
-    s2: str | None = Field(default=None, description="Semantic Scholar author id, digits.")
-    dblp: str | None = Field(default=None, description="dblp person id, e.g. 95/7448-1.")
-
-    @field_validator("openalex")
-    @classmethod
-    def _openalex(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        bare = bare_openalex(value)
-        if not bare.startswith("A"):
-            raise ValueError(f"{value!r} is an OpenAlex id, but not an author's (A…)")
-        return bare
-
-    @field_validator("s2")
-    @classmethod
-    def _s2(cls, value: str | None) -> str | None:
-        return None if value is None else bare_s2_author(value)
-
-    @field_validator("dblp")
-    @classmethod
-    def _dblp(cls, value: str | None) -> str | None:
-        return None if value is None else bare_dblp_pid(value)
+    openalex: OpenAlexAuthor | None = Field(
+        default=None, description="Bare OpenAlex author id, A5023888391."
+    )
+    s2: S2Author | None = Field(default=None, description="Semantic Scholar author id, digits.")
+    dblp: DblpPid | None = Field(default=None, description="dblp person id, e.g. 95/7448-1.")
 
 
 class Author(_Model):
@@ -102,76 +100,32 @@ class Author(_Model):
     affiliations: list[str] = Field(
         default_factory=list, description="The author's affiliations on this work, as shown."
     )
-    orcid: str | None = Field(
+    orcid: Orcid | None = Field(
         default=None, description="Bare ORCID iD, 0000-0000-0000-0000 (checksum verified)."
     )
     identifiers: PersonIdentifiers = Field(default_factory=PersonIdentifiers)
-
-    @field_validator("orcid")
-    @classmethod
-    def _orcid(cls, value: str | None) -> str | None:
-        return None if value is None else bare_orcid(value)
 
 
 class Identifiers(_Model):
     """A work's ids, each in one bare form, so equal ids compare equal across sources."""
 
-    arxiv: str | None = Field(default=None, description="Bare arXiv id, e.g. 2509.24002.")
+    arxiv: Arxiv | None = Field(default=None, description="Bare arXiv id, e.g. 2509.24002.")
     arxiv_version: int | None = Field(
         default=None, ge=1, description="The arXiv version the record is of (2 for …v2)."
     )
-    doi: str | None = Field(default=None, description="Lower-case DOI, no resolver prefix.")
-    openalex: str | None = Field(default=None, description="Bare OpenAlex work id, W2741809807.")
-    s2: str | None = Field(default=None, description="Semantic Scholar paper id, 40 hex digits.")
-    dblp: str | None = Field(default=None, description="dblp record key, journals/tvcg/XuLF12.")
-    mag: str | None = Field(default=None, description="Microsoft Academic Graph id, digits.")
-    pmid: str | None = Field(default=None, description="PubMed id, digits.")
-    pmcid: str | None = Field(default=None, description="PubMed Central id, PMC and digits.")
-
-    @field_validator("arxiv")
-    @classmethod
-    def _arxiv(cls, value: str | None) -> str | None:
-        return None if value is None else bare_arxiv(value)
-
-    @field_validator("doi")
-    @classmethod
-    def _doi(cls, value: str | None) -> str | None:
-        return None if value is None else bare_doi(value)
-
-    @field_validator("openalex")
-    @classmethod
-    def _openalex(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        bare = bare_openalex(value)
-        if not bare.startswith("W"):
-            raise ValueError(f"{value!r} is an OpenAlex id, but not a work's (W…)")
-        return bare
-
-    @field_validator("s2")
-    @classmethod
-    def _s2(cls, value: str | None) -> str | None:
-        return None if value is None else bare_s2_paper(value)
-
-    @field_validator("dblp")
-    @classmethod
-    def _dblp(cls, value: str | None) -> str | None:
-        return None if value is None else bare_dblp_key(value)
-
-    @field_validator("mag")
-    @classmethod
-    def _mag(cls, value: str | None) -> str | None:
-        return None if value is None else bare_mag(value)
-
-    @field_validator("pmid")
-    @classmethod
-    def _pmid(cls, value: str | None) -> str | None:
-        return None if value is None else bare_pmid(value)
-
-    @field_validator("pmcid")
-    @classmethod
-    def _pmcid(cls, value: str | None) -> str | None:
-        return None if value is None else bare_pmcid(value)
+    doi: Doi | None = Field(default=None, description="Lower-case DOI, no resolver prefix.")
+    openalex: OpenAlexWork | None = Field(
+        default=None, description="Bare OpenAlex work id, W2741809807."
+    )
+    s2: S2Paper | None = Field(
+        default=None, description="Semantic Scholar paper id, 40 hex digits."
+    )
+    dblp: DblpKey | None = Field(
+        default=None, description="dblp record key, journals/tvcg/XuLF12."
+    )
+    mag: Mag | None = Field(default=None, description="Microsoft Academic Graph id, digits.")
+    pmid: Pmid | None = Field(default=None, description="PubMed id, digits.")
+    pmcid: Pmcid | None = Field(default=None, description="PubMed Central id, PMC and digits.")
 
 
 class _Record(_Model):
@@ -232,7 +186,7 @@ class Profile(_Record):
     claimed: bool | None = None
     open_to_collaborate: bool | None = None
     metrics: ProfileMetrics = Field(default_factory=ProfileMetrics)
-    orcid: str | None = Field(default=None, description="Bare ORCID iD of the profile's subject.")
+    orcid: Orcid | None = Field(default=None, description="Bare ORCID iD of the profile's subject.")
     identifiers: PersonIdentifiers = Field(default_factory=PersonIdentifiers)
     other_names: list[str] = Field(default_factory=list, description="Other names the person uses.")
     interests: list[str] = Field(default_factory=list, description="Research interests, topics.")
@@ -240,11 +194,6 @@ class Profile(_Record):
     entries_seen: int = 0
     entries_emitted: int = 0
     work_ids: list[str] = Field(default_factory=list)
-
-    @field_validator("orcid")
-    @classmethod
-    def _orcid(cls, value: str | None) -> str | None:
-        return None if value is None else bare_orcid(value)
 
 
 class Listing(_Record):

@@ -271,13 +271,10 @@ class Store:
         if not Path(database).is_file() or Path(database).stat().st_size == 0:
             return
         probe = create_engine(f"sqlite:///file:{database}?mode=ro&uri=true")
-        engine, self.engine = getattr(self, "engine", None), probe
         try:
-            self._check_schema(writable=True)
+            self._check_schema(writable=True, engine=probe)
         finally:
             probe.dispose()
-            if engine is not None:
-                self.engine = engine
 
     def _create_engine(self, url: str, *, read_only: bool) -> Engine:
         if url.startswith("sqlite"):
@@ -305,7 +302,7 @@ class Store:
             return engine
         return create_engine(url, pool_pre_ping=True)
 
-    def _revisions(self) -> tuple[str | None, str, set[str]]:
+    def _revisions(self, engine: Engine) -> tuple[str | None, str, set[str]]:
         """(the store's revision, the newest this code knows, every revision it knows)."""
         from alembic.config import Config
         from alembic.script import ScriptDirectory
@@ -316,15 +313,13 @@ class Store:
         known = {rev.revision for rev in script.walk_revisions()}
         head = script.get_current_head()
         assert head is not None
-        return self._current_revision(), head, known
-
-    def _current_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext
 
-        with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        return current, head, known
 
-    def _check_schema(self, *, writable: bool) -> bool:
+    def _check_schema(self, *, writable: bool, engine: Engine | None = None) -> bool:
         """True when the schema is the newest; raises when this store cannot be used as is.
 
         Raises:
@@ -332,13 +327,14 @@ class Store:
                 migration record), was written by a newer ingest_core, or (read-only) is
                 older or empty.
         """
-        current, head, known = self._revisions()
+        engine = engine or self.engine
+        current, head, known = self._revisions(engine)
         if current is not None and current not in known:
             raise StorageError(
                 f"the store was written by a newer ingest_core (schema revision {current})",
                 input=self.url, hint="upgrade ingest_core (pip install -U ingest-core)")
         if current is None:
-            tables = sorted(inspect(self.engine).get_table_names())
+            tables = sorted(inspect(engine).get_table_names())
             if tables:
                 raise StorageError(
                     f"the database is not an ingest store: it has tables of its own "
