@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(DEVSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,spark,postgres]'
+	$(BIN)/pip install --quiet -e '.[dev,spark,postgres,serve,browser]'
 	touch $@ $(STAMP)
 
 ## run: backfill the bundled pages into the embedded store and print a summary

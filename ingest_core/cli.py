@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ingest_core._cli_common import DbOption, check_choice, fail, write_lines
 from ingest_core.backends.base import BackfillInterrupted
 from ingest_core.errors import IngestError, UsageError
 
@@ -61,21 +61,6 @@ app.add_typer(fixtures_app, name="fixtures")
 err_console = Console(stderr=True)
 
 
-def fail(exc: IngestError, *, code: int = 1) -> NoReturn:
-    """Print an IngestError the one-line way and exit."""
-    typer.echo(f"{type(exc).__name__}: {exc}", err=True)
-    raise typer.Exit(code)
-
-
-def _check_choice(option: str, value: str | None, choices: Sequence[str],
-                  shown: Sequence[str] | None = None) -> None:
-    """Refuse a value outside ``choices`` with one line and exit status 2 (a typo must not
-    succeed silently); ``shown`` is what the message lists, when not every choice."""
-    if value is not None and value not in choices:
-        listed = ", ".join(shown if shown is not None else choices)
-        fail(UsageError(f"{option} {value!r} is not one of: {listed}"), code=2)
-
-
 def _check_reason(reason: str | None) -> None:
     """A quarantine reason is an error code (``page_not_recognised``) or its type name."""
     from typing import get_args
@@ -84,13 +69,7 @@ def _check_reason(reason: str | None) -> None:
 
     codes = sorted(get_args(errors.ErrorCode))
     names = [n for n in errors.__all__ if isinstance(getattr(errors, n), type)]
-    _check_choice("--reason", reason, [*codes, *names], shown=codes)
-
-
-def _write_lines(lines: list[str]) -> None:
-    out = sys.stdout
-    out.write("".join(line + "\n" for line in lines))
-    out.flush()
+    check_choice("--reason", reason, [*codes, *names], shown=codes)
 
 
 @app.command("parse")
@@ -129,7 +108,7 @@ def parse_cmd(
             failed += 1
             typer.echo(f"{type(exc).__name__}: {exc}", err=True)
             continue
-        _write_lines([r.model_dump_json() for r in result.records])
+        write_lines([r.model_dump_json() for r in result.records])
         for warning in result.warnings:
             typer.echo(f"warning: {path}: entry {warning.position}: {warning.message}", err=True)
     if failed:
@@ -183,11 +162,6 @@ def fixtures_regen_cmd(
 quarantine_app = typer.Typer(help="Inspect and retry pages and entries that were quarantined.",
                              no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
-
-DbOption = Annotated[str, typer.Option(
-    "--db", envvar="INGEST_DB",
-    help="SQLAlchemy URL of the store (or a SQLite file path); $INGEST_DB if set.")]
-
 
 def _warnings_to_stderr() -> None:
     import logging
@@ -281,7 +255,7 @@ def quarantine_list_cmd(
     list:line), URL and reason."""
     from ingest_core.store import Store
 
-    _check_choice("--format", fmt, ("table", "jsonl"))
+    check_choice("--format", fmt, ("table", "jsonl"))
     _check_reason(reason)
 
     try:
@@ -382,7 +356,7 @@ def export_cmd(
     try:
         with Store(db, read_only=True) as store:
             if source is not None:
-                _check_choice("--source", source, sorted({src for src, _, _ in
+                check_choice("--source", source, sorted({src for src, _, _ in
                                                           store.stats().records}))
             n = export_records(store, kind, fmt, out, source=source)  # type: ignore[arg-type]
     except IngestError as exc:
@@ -476,13 +450,17 @@ def _options(curation: Path | None, config: Path | None) -> tuple[ResolverConfig
 def _resolve_db(db: str, curation: Path | None, config: Path | None, *,
                 incremental: bool) -> list[str]:
     """Resolve a store, write its entity tables, return every stored entity as JSON."""
-    from ingest_core.resolution.stored import resolve_store, stored_entities
+    from ingest_core.resolution.stored import resolve_store, stored_curation, stored_entities
     from ingest_core.store import Store
 
     cfg, cur = _options(curation, config)
     with Store(db) as store:
         _, counts = resolve_store(store, config=cfg, curation=cur, incremental=incremental)
         typer.echo(", ".join(f"{v} {k}" for k, v in counts.items()) + " entities", err=True)
+        _, dangling = stored_curation(store)
+        if dangling:
+            typer.echo(f"{dangling} curation decision(s) name records no longer stored; they "
+                       "are kept: see `ingest curation list --dangling`", err=True)
         return [e.model_dump_json() for e in stored_entities(store)]
 
 
@@ -493,11 +471,15 @@ def _resolved(files: list[Path] | None, records: str | None, as_of: str | None, 
 
     cfg, cur = _options(curation, config)
     if db is not None:
+        from ingest_core.resolution import Curation
+        from ingest_core.resolution.stored import stored_curation
         from ingest_core.store import Store
 
         with Store(db, read_only=True) as store:
             recs: list[AnyRecord] = [*store.records(kind="work"),
                                      *store.records(kind="profile")]
+            kept, _ = stored_curation(store)
+        cur = Curation.of([*kept.all_entries(), *(cur.all_entries() if cur else [])])
     elif not files and records is None:
         typer.echo("give page FILEs, --records FILE|- or --db URL", err=True)
         raise typer.Exit(2)
@@ -522,12 +504,12 @@ def resolve_cmd(  # noqa: PLR0917 - a typer command takes its options as paramet
     (papers, then persons). With --db, also write them to the store's entity tables."""
     try:
         if db is not None:
-            _write_lines(_resolve_db(db, curation, config, incremental=incremental))
+            write_lines(_resolve_db(db, curation, config, incremental=incremental))
             return
         res = _resolved(files, records, as_of, db=None, curation=curation, config=config)
     except IngestError as exc:
         fail(exc)
-    _write_lines([e.model_dump_json() for e in res.entities()])
+    write_lines([e.model_dump_json() for e in res.entities()])
 
 
 @app.command("explain")
@@ -546,6 +528,11 @@ def explain_cmd(  # noqa: PLR0917 - a typer command takes its options as paramet
         typer.echo(res.explain(entity_id))
     except IngestError as exc:
         fail(exc)
+
+
+from ingest_core._cli_curation import curation_app  # noqa: E402 - the commands register on app
+
+app.add_typer(curation_app, name="curation")
 
 
 def main() -> None:

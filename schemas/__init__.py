@@ -1,5 +1,6 @@
 """The pydantic record contract shared by parsers, the engine, the store and resolution."""
 
+from .curation import CurationDecision, DecisionKind, DecisionLevel
 from .entities import (
     ENTITY_ADAPTER,
     Entity,
@@ -34,6 +35,9 @@ __all__ = [
     "RECORD_ADAPTER",
     "AnyRecord",
     "Author",
+    "CurationDecision",
+    "DecisionKind",
+    "DecisionLevel",
     "Entity",
     "Evidence",
     "Identifiers",

@@ -44,6 +44,22 @@ class Resolution:
         yield from self.papers
         yield from self.persons
 
+    def notes(self) -> dict[str, str]:
+        """Per entity id, the joins and nearest candidates kept out, as JSON (what the store
+        keeps for the review app)."""
+        from ingest_core.resolution.explain import (
+            notes_json,
+            paper_joins,
+            paper_kept_out,
+            person_kept_out,
+        )
+
+        out = {p.id: notes_json(paper_joins(p, self._papers), paper_kept_out(p, self._papers))
+               for p in self.papers}
+        for k, pid in enumerate(self._person_ids):
+            out[pid] = notes_json([], person_kept_out(k, self._persons, self._person_ids))
+        return out
+
     def explain(self, entity_id: str) -> str:
         """Readable reasons for one entity: why each member is in, what was kept out.
 

@@ -1,10 +1,94 @@
-"""Readable explanations: why each member is in an entity, and what was kept out."""
+"""Explanations: why each member is in an entity, and which near candidates were kept out.
+
+The structured form (:class:`KeptOut`, :func:`paper_joins`, :func:`notes_json`) is what the
+store keeps beside each entity for the review app; the text form is ``ingest explain``.
+Both come from one reading of the resolution, so they cannot disagree.
+"""
 
 from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
 
 from ingest_core.resolution.papers import PaperResolution
 from ingest_core.resolution.persons import PersonClusters
 from ingest_core.schemas import Paper, Person
+
+KEPT_OUT_PAPERS = 5
+"""Near works shown per paper."""
+NAME_ALONE = ("no shared coauthor, venue, title term, affiliation, paper or profile: a name "
+              "alone is not enough")
+
+
+@dataclass(frozen=True)
+class KeptOut:
+    """A near candidate that an entity did not take in, and why."""
+
+    member: str
+    """The candidate's anchor member (person) or work record id (paper): what names it after
+    its entity id changes."""
+    entity_id: str
+    name: str
+    score: float
+    reason: str
+    evidence: list[tuple[str, float | None, str]]
+    """(kind, log-odds term or None when decisive, detail)."""
+
+
+@dataclass(frozen=True)
+class Join:
+    """Two member works and the reasons that made them one paper."""
+
+    a: str
+    b: str
+    reasons: list[str]
+
+
+def person_kept_out(k: int, res: PersonClusters, ids: list[str]) -> list[KeptOut]:
+    """The nearest clusters kept out of cluster ``k``, strongest first."""
+    out = []
+    for score, other, veto, ref in sorted(res.neighbours.get(k, []),
+                                          key=lambda t: (-t[0], ids[t[1]])):
+        evidence = res.pair_evidence(ref)
+        reason = veto or f"average probability {score:.2f} below the cut"
+        if veto is None and all(kind in ("prior", "name", "years") for kind, _, _ in evidence):
+            reason += "; " + NAME_ALONE
+        rows = res.groups[other]
+        out.append(KeptOut(
+            member=min(res.mentions.key[r] for r in rows), entity_id=ids[other],
+            name=res.mentions.name[rows[0]], score=round(score, 4), reason=reason,
+            evidence=[(kind, None if term == float("inf") else round(term, 4), detail)
+                      for kind, term, detail in evidence]))
+    return out
+
+
+def paper_joins(paper: Paper, res: PaperResolution) -> list[Join]:
+    """The pair decisions that merged the works of ``paper``."""
+    return [Join(res.works[d.i].id, res.works[d.j].id, list(d.reasons))
+            for d in res.decisions.get(paper.id, []) if d.merge]
+
+
+def paper_kept_out(paper: Paper, res: PaperResolution) -> list[KeptOut]:
+    """The nearest works compared with ``paper`` and kept out, strongest first."""
+    members = set(paper.members)
+    kept = sorted((d for d in res.decisions.get(paper.id, []) if not d.merge),
+                  key=lambda d: -d.score)
+    out: list[KeptOut] = []
+    for d in kept:
+        a, b = res.works[d.i], res.works[d.j]
+        other = b if a.id in members else a
+        if any(k.member == other.id for k in out) or len(out) >= KEPT_OUT_PAPERS:
+            continue
+        out.append(KeptOut(member=other.id, entity_id=res.work_to_paper.get(other.id, ""),
+                           name=other.title, score=round(d.score, 4),
+                           reason="; ".join(d.reasons), evidence=[]))
+    return out
+
+
+def notes_json(joins: list[Join], kept: list[KeptOut]) -> str:
+    """What the store keeps beside an entity for its review page."""
+    return json.dumps({"joined": [asdict(j) for j in joins], "kept_out": [asdict(k) for k in kept]},
+                      ensure_ascii=False, sort_keys=True)
 
 
 def explain_paper(paper: Paper, res: PaperResolution) -> str:
@@ -16,25 +100,13 @@ def explain_paper(paper: Paper, res: PaperResolution) -> str:
         where = (f"{w.source} {w.provenance.url or w.provenance.sha256[:12]} "
                  f"#{w.provenance.position}") if w else ""
         lines.append(f"    - {wid} ({where}): {w.title if w else ''}")
-    decisions = res.decisions.get(paper.id, [])
-    members = set(paper.members)
-    merged = [d for d in decisions if d.merge]
-    kept = sorted((d for d in decisions if not d.merge), key=lambda d: -d.score)
-    if merged:
+    joins, kept = paper_joins(paper, res), paper_kept_out(paper, res)
+    if joins:
         lines.append("  joined because:")
-        for d in merged:
-            pair = f"{res.works[d.i].id} + {res.works[d.j].id}"
-            lines.append(f"    - {pair}: " + "; ".join(d.reasons))
+        lines.extend(f"    - {j.a} + {j.b}: " + "; ".join(j.reasons) for j in joins)
     if kept:
         lines.append("  nearest candidates kept out:")
-        shown: set[str] = set()
-        for d in kept:
-            a, b = res.works[d.i], res.works[d.j]
-            other = b if a.id in members else a
-            if other.id in shown or len(shown) >= 5:
-                continue
-            shown.add(other.id)
-            lines.append(f"    - {other.id} \"{other.title}\": " + "; ".join(d.reasons))
+        lines.extend(f"    - {k.member} \"{k.name}\": {k.reason}" for k in kept)
     return "\n".join(lines)
 
 
@@ -66,22 +138,16 @@ def explain_person(
                                    for t in detail.split(", "))
             weight = "decisive" if e.weight is None else f"{e.weight:+.2f}"
             lines.append(f"        {e.kind:<17} {weight:>8}  {detail}")
-    kept = res.neighbours.get(k, [])
+    kept = person_kept_out(k, res, ids)
     if kept:
         lines.append(f"  nearest candidates kept out (merge needs an average pair probability "
                      f"of {res.threshold:.2f}):")
-        for score, other, veto, ref in sorted(kept, key=lambda t: (-t[0], ids[t[1]])):
-            evidence = res.pair_evidence(ref)
-            reason = veto or f"average probability {score:.2f} below the cut"
-            if veto is None and all(kind in ("prior", "name", "years") for kind, _, _ in evidence):
-                reason += ("; no shared coauthor, venue, title term, affiliation, paper or "
-                           "profile: a name alone is not enough")
-            name = res.mentions.name[res.groups[other][0]]
-            lines.append(f"    - {ids[other]} {name!r} (score {score:.2f}): {reason}")
-            for kind, term, detail in evidence:
-                shown = "decisive" if term == float("inf") else f"{term:+.2f}"
+        for c in kept:
+            lines.append(f"    - {c.entity_id} {c.name!r} (score {c.score:.2f}): {c.reason}")
+            for kind, term, detail in c.evidence:
+                shown = "decisive" if term is None else f"{term:+.2f}"
                 lines.append(f"        {kind:<17} {shown:>8}  {detail}")
     elif not person.evidence:
         lines.append("  no candidate shares a coauthor, venue, title term, affiliation, paper or "
-                     "profile with this person: a name alone is not enough")
+                     "profile with this person: " + NAME_ALONE.split(": ")[1])
     return "\n".join(lines)

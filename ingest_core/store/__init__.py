@@ -5,6 +5,8 @@ PostgreSQL is tested for real. See :mod:`ingest_core.store._store` for how write
 idempotent.
 """
 
+from ingest_core.store._browse import Browse, EntityPage, EntityRow, Filters, Overview
+from ingest_core.store._curation import StoredDecision
 from ingest_core.store._entities import EntityIndex, MemberRow
 from ingest_core.store._store import (
     DEFAULT_URL,
@@ -17,11 +19,17 @@ from ingest_core.store._store import (
 
 __all__ = [
     "DEFAULT_URL",
+    "Browse",
     "EntityIndex",
+    "EntityPage",
+    "EntityRow",
+    "Filters",
     "MemberRow",
+    "Overview",
     "PageState",
     "QuarantineEntry",
     "Store",
     "StoreStats",
+    "StoredDecision",
     "normalize_url",
 ]

@@ -11,19 +11,22 @@ Every method runs under the store's error mapping (SQLAlchemy errors become
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ingest_core._text import fold
 from ingest_core.schemas import AnyRecord, Paper, Person, entity_from_json, record_from_json
 from ingest_core.store import _models as m
 
 ENTITIES = m.entities
 ENTITY_MEMBERS = m.entity_members
 ENTITY_KEYS = m.entity_keys
+ENTITY_TERMS = m.entity_terms
 RECORDS = m.records
 CHUNK = 500
 """Values per IN (...) list and rows per INSERT."""
@@ -31,6 +34,41 @@ CHUNK = 500
 MemberRow = tuple[str, str, str, int | None, str]
 """An ``entity_members`` row: (entity id, member key, record id, position, role)."""
 Errors = Callable[[str], AbstractContextManager[None]]
+
+
+_WORD = re.compile(r"\w+")
+TERM_MAX = 64
+SORT_NAME_MAX = 200
+
+
+def words(text: str) -> list[str]:
+    """Folded words of a name, a title or a search box (accents and case removed)."""
+    return [w[:TERM_MAX] for w in _WORD.findall(fold(text))]
+
+
+def entity_terms(entity: Paper | Person) -> set[str]:
+    """What an entity is found by: the folded words of its name, aliases or title, and
+    ``src:<source>`` for each source of its members."""
+    if isinstance(entity, Paper):
+        texts = [entity.title]
+        sources = set(entity.sources)
+    else:
+        texts = [entity.name, *entity.aliases]
+        sources = {mem.source for mem in entity.members}
+    terms = {w for t in texts for w in words(t)}
+    terms |= {("src:" + s)[:TERM_MAX] for s in sources}
+    return terms
+
+
+def entity_columns(entity: Paper | Person) -> dict[str, object]:
+    """The list columns of an entity row: confidence, sources, and a name to sort by."""
+    if isinstance(entity, Paper):
+        name, confidence, sources = entity.title, None, sorted(set(entity.sources))
+    else:
+        name, confidence = entity.name, entity.confidence
+        sources = sorted({mem.source for mem in entity.members})
+    return {"confidence": confidence, "sources": ",".join(sources),
+            "sort_name": fold(name)[:SORT_NAME_MAX]}
 
 
 def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
@@ -154,24 +192,38 @@ class EntityIndex:
 
     # --- writes ----------------------------------------------------------------------------
 
+    def entity_notes(self, entity_ids: Iterable[str]) -> dict[str, str | None]:
+        """The stored notes (joins, candidates kept out) of each of these entities."""
+        return dict(self._pairs(ENTITIES.c.id, ENTITIES.c.notes, entity_ids, "read entities"))
+
+    def update_notes(self, notes: Mapping[str, str]) -> None:
+        """Rewrite only the notes of entities whose content did not change."""
+        with self._errors("write entities"):
+            for eid, text in sorted(notes.items()):
+                self._conn.execute(ENTITIES.update().where(ENTITIES.c.id == eid)
+                                   .values(notes=text))
+
     def write_entities(
         self, entities: Sequence[Paper | Person], members: Iterable[MemberRow],
-        drop: Iterable[str] = (),
+        drop: Iterable[str] = (), notes: Mapping[str, str] | None = None,
     ) -> None:
-        """Delete the ``drop`` entities and their members, then insert ``entities`` and
-        their ``members`` rows (an entity rewritten is dropped first)."""
+        """Delete the ``drop`` entities and their members, then insert ``entities`` (with
+        their ``notes``) and their ``members`` rows (an entity rewritten is dropped first)."""
+        notes = notes or {}
         now = dt.datetime.now(dt.UTC)
         columns = ("entity_id", "member_key", "record_id", "position", "role")
         with self._errors("write entities"):
             for part in _chunks(drop):
-                self._conn.execute(
-                    ENTITY_MEMBERS.delete().where(ENTITY_MEMBERS.c.entity_id.in_(part)))
+                for table in (ENTITY_MEMBERS, ENTITY_TERMS):
+                    self._conn.execute(table.delete().where(table.c.entity_id.in_(part)))
                 self._conn.execute(ENTITIES.delete().where(ENTITIES.c.id.in_(part)))
             _insert(self._conn, ENTITIES, [
                 {"id": e.id, "kind": e.kind, "name": e.title if isinstance(e, Paper) else e.name,
                  "member_count": len(e.members), "data": e.model_dump_json(),
-                 "resolved_at": now}
+                 "resolved_at": now, "notes": notes.get(e.id), **entity_columns(e)}
                 for e in entities])
+            _insert(self._conn, ENTITY_TERMS, [{"term": t, "entity_id": e.id}
+                                               for e in entities for t in sorted(entity_terms(e))])
             _insert(self._conn, ENTITY_MEMBERS, [dict(zip(columns, row, strict=True))
                                                  for row in members])
 

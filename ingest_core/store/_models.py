@@ -10,7 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -132,7 +143,37 @@ entities = Table(
     Column("member_count", Integer(), nullable=False),
     Column("data", Text(), nullable=False),
     Column("resolved_at", DateTime(timezone=True), nullable=False),
+    Column("confidence", Float()),
+    Column("sources", Text()),
+    Column("sort_name", String(200)),
+    Column("notes", Text()),
     Index("ix_entities_kind", "kind"),
+    Index("ix_entities_kind_size", "kind", "member_count", "id"),
+    Index("ix_entities_kind_confidence", "kind", "confidence", "id"),
+    Index("ix_entities_kind_sort_name", "kind", "sort_name", "id"),
+)
+entity_terms = Table(
+    "entity_terms", Base.metadata,
+    Column("term", String(64), nullable=False),
+    Column("entity_id", String(40), nullable=False),
+    PrimaryKeyConstraint("term", "entity_id"),
+    Index("ix_entity_terms_entity_id", "entity_id"),
+)
+# a curator's decisions (migration 0004_review; SQL in ingest_core/store/_curation.py)
+curation = Table(
+    "curation", Base.metadata,
+    Column("id", String(32), primary_key=True),
+    Column("kind", String(12), nullable=False),
+    Column("level", String(8), nullable=False),
+    Column("a", String(48), nullable=False),
+    Column("b", String(48), nullable=False),
+    Column("note", Text()),
+    Column("who", Text()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("action", String(32), nullable=False),
+    Index("ix_curation_a", "a"),
+    Index("ix_curation_b", "b"),
+    Index("ix_curation_action", "action"),
 )
 entity_members = Table(
     "entity_members", Base.metadata,

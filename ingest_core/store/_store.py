@@ -40,9 +40,16 @@ from ingest_core._inputs import SourceRef
 from ingest_core._outcome import PageOutcome
 from ingest_core._text import safe_text
 from ingest_core.errors import StorageError, UsageError
-from ingest_core.schemas import AnyRecord, Paper, Person
+from ingest_core.schemas import AnyRecord, CurationDecision, Paper, Person
 from ingest_core.schemas.records import record_from_json
 from ingest_core.store import _models as m
+from ingest_core.store._browse import Browse
+from ingest_core.store._curation import (
+    StoredDecision,
+    delete_decisions,
+    read_decisions,
+    write_decisions,
+)
 from ingest_core.store._entities import (
     EntityIndex,
     count_entity_keys,
@@ -755,6 +762,44 @@ class Store:
         back if it raises, so a resolution writes all of its entities or none."""
         with self._errors("write entities"), self.engine.begin() as conn:
             yield EntityIndex(conn, self._errors)
+
+    @contextmanager
+    def browse(self) -> Iterator[Browse]:
+        """The review app's reads (entity lists, one entity, the overview's counts)."""
+        with self._errors("read entities"), self.engine.connect() as conn:
+            yield Browse(conn)
+
+    # --- curation (the SQL is in _curation) -------------------------------------------
+
+    def add_curation(self, decisions: Sequence[CurationDecision]) -> None:
+        """Keep these decisions; one on a pair already decided replaces that decision."""
+        with self._errors("write curation"), self.engine.begin() as conn:
+            write_decisions(conn, decisions, _utcnow())
+
+    def curation(self, *, members: Iterable[str] | None = None) -> list[StoredDecision]:
+        """Every decision (or those naming one of ``members``), oldest first, each flagged
+        with the members whose records are no longer stored."""
+        with self._errors("read curation"), self.engine.connect() as conn:
+            return read_decisions(conn, members=members)
+
+    def remove_curation(self, ids: Iterable[str]) -> list[CurationDecision]:
+        """Remove decisions by decision id or action id; returns what was removed."""
+        with self._errors("remove curation"), self.engine.begin() as conn:
+            return delete_decisions(conn, ids)
+
+    def delete_pages(self, shas: Iterable[str]) -> int:
+        """Forget pages: their records, sources and quarantine rows. Curation decisions that
+        name their records are kept (and reported as dangling). Returns pages deleted."""
+        wanted = sorted(set(shas))
+        deleted = 0
+        with self._errors("delete pages"), self.engine.begin() as conn:
+            for part in _chunks(wanted):
+                conn.execute(delete(m.records).where(m.records.c.page_sha256.in_(part)))
+                conn.execute(delete(m.page_sources).where(m.page_sources.c.sha256.in_(part)))
+                conn.execute(delete(m.quarantine).where(m.quarantine.c.page_sha256.in_(part)))
+                deleted += conn.execute(
+                    delete(m.pages).where(m.pages.c.sha256.in_(part))).rowcount or 0
+        return deleted
 
     # --- runs ------------------------------------------------------------------------------
 

@@ -1,0 +1,102 @@
+"""The SQL of curation: a curator's decisions, kept in the store (migration 0004_review).
+
+Rows are keyed by :attr:`CurationDecision.id` (the level and the pair), so importing a file
+twice changes nothing and a later decision on a pair replaces the earlier one. A decision
+is never dropped because its records left the store: reads flag it as dangling instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ingest_core.schemas import CurationDecision
+from ingest_core.store import _models as m
+
+CURATION = m.curation
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    """A decision as stored, with its id and whether a member is no longer in the store."""
+
+    id: str
+    decision: CurationDecision
+    dangling: tuple[str, ...]
+    """The members whose record the store no longer holds."""
+
+
+def record_of(member: str) -> str:
+    """The record id of a member (``<work id>#<position>`` names a work record)."""
+    return member.partition("#")[0]
+
+
+def write_decisions(conn: Connection, decisions: Sequence[CurationDecision],
+                    now: dt.datetime) -> None:
+    """Insert or replace decisions (one row per level and pair)."""
+    ids = [d.id for d in decisions]
+    for k in range(0, len(ids), CHUNK):
+        conn.execute(CURATION.delete().where(CURATION.c.id.in_(ids[k:k + CHUNK])))
+    rows = {d.id: {"id": d.id, "kind": d.kind, "level": d.level, "a": d.a, "b": d.b,
+                   "note": d.note, "who": d.who, "created_at": d.at or now,
+                   "action": d.action or d.id} for d in decisions}
+    values = list(rows.values())
+    for k in range(0, len(values), CHUNK):
+        conn.execute(CURATION.insert(), values[k:k + CHUNK])
+
+
+def _decision(row: sa.Row[tuple[object, ...]]) -> CurationDecision:
+    at = row.created_at
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return CurationDecision(kind=row.kind, a=row.a, b=row.b, level=row.level, note=row.note,
+                            who=row.who, at=at, action=row.action)
+
+
+def read_decisions(conn: Connection, *, members: Iterable[str] | None = None
+                   ) -> list[StoredDecision]:
+    """Decisions, oldest first (only those naming one of ``members``, when given)."""
+    query = sa.select(CURATION).order_by(CURATION.c.created_at, CURATION.c.id)
+    if members is not None:
+        wanted = sorted(set(members))
+        rows: dict[str, sa.Row[tuple[object, ...]]] = {}
+        for k in range(0, len(wanted), CHUNK):
+            part = wanted[k:k + CHUNK]
+            for row in conn.execute(query.where(sa.or_(CURATION.c.a.in_(part),
+                                                       CURATION.c.b.in_(part)))):
+                rows[row.id] = row
+        found = sorted(rows.values(), key=lambda r: (r.created_at, r.id))
+    else:
+        found = list(conn.execute(query))
+    decisions = [_decision(r) for r in found]
+    records = {record_of(x) for d in decisions for x in d.pair}
+    alive = existing_records(conn, records)
+    return [StoredDecision(d.id, d, tuple(x for x in d.pair if record_of(x) not in alive))
+            for d in decisions]
+
+
+def existing_records(conn: Connection, record_ids: Iterable[str]) -> set[str]:
+    """Those of ``record_ids`` the store holds."""
+    wanted = sorted(set(record_ids))
+    out: set[str] = set()
+    for k in range(0, len(wanted), CHUNK):
+        out |= set(conn.execute(sa.select(m.records.c.id)
+                                .where(m.records.c.id.in_(wanted[k:k + CHUNK]))).scalars())
+    return out
+
+
+def delete_decisions(conn: Connection, ids: Iterable[str]) -> list[CurationDecision]:
+    """Remove decisions by id, or every decision of an action by its action id."""
+    wanted = sorted(set(ids))
+    removed: list[CurationDecision] = []
+    for k in range(0, len(wanted), CHUNK):
+        part = wanted[k:k + CHUNK]
+        where = sa.or_(CURATION.c.id.in_(part), CURATION.c.action.in_(part))
+        removed += [_decision(r) for r in conn.execute(sa.select(CURATION).where(where))]
+        conn.execute(CURATION.delete().where(where))
+    return removed
