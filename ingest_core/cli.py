@@ -531,8 +531,10 @@ def explain_cmd(  # noqa: PLR0917 - a typer command takes its options as paramet
 
 
 from ingest_core._cli_curation import curation_app  # noqa: E402 - the commands register on app
+from ingest_core._cli_serve import serve_cmd  # noqa: E402
 
 app.add_typer(curation_app, name="curation")
+app.command("serve")(serve_cmd)
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ PostgreSQL is tested for real. See :mod:`ingest_core.store._store` for how write
 idempotent.
 """
 
-from ingest_core.store._browse import Browse, EntityPage, EntityRow, Filters, Overview
+from ingest_core.store._browse import SORTS, Browse, EntityPage, EntityRow, Filters, Overview
 from ingest_core.store._curation import StoredDecision
 from ingest_core.store._entities import EntityIndex, MemberRow
 from ingest_core.store._store import (
@@ -19,6 +19,7 @@ from ingest_core.store._store import (
 
 __all__ = [
     "DEFAULT_URL",
+    "SORTS",
     "Browse",
     "EntityIndex",
     "EntityPage",

@@ -150,7 +150,7 @@ def records_by_id(conn: Connection, record_ids: Sequence[str]) -> dict[str, str]
     r = m.records
     for k in range(0, len(ids), 500):
         out.update(conn.execute(sa.select(r.c.id, r.c.data)
-                                .where(r.c.id.in_(ids[k:k + 500]))).tuples())
+                                .where(r.c.id.in_(ids[k:k + 500]))).all())
     return out
 
 
@@ -178,18 +178,18 @@ class Overview:
 def overview(conn: Connection) -> Overview:
     """Counts for the overview's plots, each one grouped query over an index."""
     kinds: dict[str, int] = dict(conn.execute(
-        sa.select(E.c.kind, sa.func.count()).group_by(E.c.kind)).tuples())
-    sizes = list(conn.execute(
+        sa.select(E.c.kind, sa.func.count()).group_by(E.c.kind)).all())
+    sizes = [(int(a), int(b)) for a, b in conn.execute(
         sa.select(E.c.member_count, sa.func.count()).where(E.c.kind == "person")
-        .group_by(E.c.member_count).order_by(E.c.member_count)).tuples())
+        .group_by(E.c.member_count).order_by(E.c.member_count))]
     r = m.records
     records = [(s, k, n) for s, k, n in conn.execute(
         sa.select(r.c.source, r.c.kind, sa.func.count()).group_by(r.c.source, r.c.kind)
         .order_by(r.c.source, r.c.kind))]
     q = m.quarantine
-    quarantine = list(conn.execute(
+    quarantine = [(str(a), int(b)) for a, b in conn.execute(
         sa.select(q.c.error_code, sa.func.count()).group_by(q.c.error_code)
-        .order_by(sa.func.count().desc())).tuples())
+        .order_by(sa.func.count().desc()))]
     binned = sa.func.floor(sa.func.coalesce(E.c.confidence, 1.0) * 10)
     conf = [(min(int(b), 9) / 10, int(n)) for b, n in conn.execute(
         sa.select(binned, sa.func.count()).where(E.c.kind == "person").group_by(binned))]

@@ -1,0 +1,267 @@
+"""Latency of the review app's pages on a big store: p50/p95 per page, over real HTTP.
+
+Builds (once, cached) a SQLite store with ``--mentions`` author mentions (10^6 by default):
+synthetic works of five authors each, persons drawn with a heavy-tailed activity so that
+some have hundreds of mentions and common family names hold thousands of homonyms, written
+through the store's own entity writer (so search terms, list columns and notes are what a
+resolution writes). Then starts ``ingest serve --read-only`` as a child process and times
+each kind of page with sequential requests.
+
+    .venv/bin/python benchmarks/serve_latency.py                 # 10^6 mentions
+    .venv/bin/python benchmarks/serve_latency.py --mentions 100000 --requests 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ingest_core.resolution.stored import _members  # noqa: E402 - the writer's own rows
+from ingest_core.schemas import (  # noqa: E402
+    Author,
+    Evidence,
+    Paper,
+    Person,
+    PersonMember,
+    Provenance,
+    Work,
+)
+from ingest_core.store import Store  # noqa: E402
+from ingest_core.store import _models as m  # noqa: E402
+
+AUTHORS_PER_WORK = 5
+SOURCES = ["arxiv", "openalex", "crossref", "semantic_scholar", "dblp", "huggingface"]
+SYLLABLES = ["an", "be", "chi", "da", "el", "fa", "gu", "ha", "io", "ja", "ka", "li", "mo",
+             "na", "or", "pe", "qu", "ra", "si", "ta", "ul", "vi", "wa", "xu", "ya", "zo"]
+WORDS = ["learning", "causal", "graph", "neural", "robust", "inference", "data", "model",
+         "fairness", "query", "language", "vision", "sparse", "optimal", "bayesian", "repair",
+         "stream", "privacy", "quantum", "protein", "transfer", "kernel", "federated"]
+
+
+def _hex(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
+
+
+def _names(rng: random.Random, count: int) -> list[str]:
+    out = set()
+    while len(out) < count:
+        out.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize())
+    return sorted(out)
+
+
+def build(path: Path, mentions: int, seed: int = 7) -> None:
+    """Write the synthetic store (records, papers, persons) to ``path``."""
+    rng = random.Random(seed)
+    families = _names(rng, 4000) + ["Wang", "Li", "Zhang", "Liu", "Chen", "Salimi"]
+    givens = _names(rng, 600) + ["Wei", "Lei", "Babak", "Jun"]
+    works = mentions // AUTHORS_PER_WORK
+    person_count = max(10, mentions // 3)
+    # activity: a few prolific people, a long tail of one-paper authors
+    weights = [1.0 / (k + 5) ** 0.9 for k in range(person_count)]
+    fam_weights = [1.0 / (k + 1) for k in range(len(families))]
+    people = [(rng.choices(families, fam_weights)[0], rng.choice(givens))
+              for _ in range(person_count)]
+    slots: dict[int, list[tuple[str, int, str]]] = {}
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    started = time.perf_counter()
+    with Store(f"sqlite:///{path}") as store:
+        records: list[dict[str, object]] = []
+        papers: list[Paper] = []
+
+        def flush() -> None:
+            with store.engine.begin() as conn:
+                if records:
+                    conn.execute(m.records.insert(), records)
+            with store.entity_index() as idx:
+                idx.write_entities(papers, [r for p in papers for r in _members(p)])
+            records.clear()
+            papers.clear()
+
+        for w in range(works):
+            chosen = rng.choices(range(person_count), weights, k=AUTHORS_PER_WORK)
+            source = SOURCES[w % len(SOURCES)]
+            wid = _hex("work", w)
+            title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9))).capitalize()
+            authors = []
+            for pos, p in enumerate(chosen):
+                family, given = people[p]
+                spelled = f"{given[0]}. {family}" if rng.random() < 0.3 else f"{given} {family}"
+                authors.append(Author(name=spelled, given=given, family=family))
+                slots.setdefault(p, []).append((wid, pos, spelled))
+            sha = _hex("page", w // 20)
+            work = Work(id=wid, source=source, title=title, authors=authors, year=2000 + w % 26,
+                        provenance=Provenance(parser=source, parser_version="1", sha256=sha * 2,
+                                              as_of=dt.date(2026, 12, 1), position=w % 20,
+                                              representation="text",
+                                              url=f"https://{source}.example/{w}"))
+            records.append({"id": wid, "kind": "work", "source": source, "parser": source,
+                            "parser_version": "1", "page_sha256": sha * 2,
+                            "position": w % 20, "data": work.model_dump_json()})
+            papers.append(Paper(id=f"paper-{wid[:16]}", title=title, authors=authors,
+                                year=work.year, sources=[source], members=[wid]))
+            if len(records) >= 5000:
+                flush()
+        flush()
+        print(f"  {works:,} works written in {time.perf_counter() - started:.0f} s", flush=True)
+        persons: list[Person] = []
+        notes: dict[str, str] = {}
+        ids = sorted(slots)
+        for k, p in enumerate(ids):
+            family, given = people[p]
+            members = [PersonMember(record_id=wid, role="author", position=pos, name=spelled,
+                                    source=SOURCES[int(wid, 16) % len(SOURCES)])
+                       for wid, pos, spelled in slots[p]]
+            pid = f"person-{_hex('person', p)[:16]}"
+            evidence = [Evidence(kind="shared_coauthors", score=0.9, weight=2.1,
+                                 detail="3 shared coauthors",
+                                 between=[f"{members[0].record_id}#{members[0].position}",
+                                          f"{mem.record_id}#{mem.position}"])
+                        for mem in members[1:6]]
+            persons.append(Person(id=pid, name=f"{given} {family}", given=given, family=family,
+                                  aliases=sorted({mem.name for mem in members}), members=members,
+                                  paper_ids=[f"paper-{mem.record_id[:16]}" for mem in members],
+                                  confidence=round(0.5 + 0.5 * rng.random(), 4)
+                                  if len(members) > 1 else 1.0, evidence=evidence))
+            near = ids[max(0, k - 1)]
+            notes[pid] = json.dumps({"joined": [], "kept_out": [{
+                "member": f"{slots[near][0][0]}#{slots[near][0][1]}",
+                "entity_id": f"person-{_hex('person', near)[:16]}", "name": "a homonym",
+                "score": 0.31, "reason": "average probability 0.31 below the cut",
+                "evidence": [["name", -1.2, "names agree"]]}]})
+            if len(persons) >= 5000:
+                with store.entity_index() as idx:
+                    idx.write_entities(persons, [r for e in persons for r in _members(e)],
+                                       notes=notes)
+                persons.clear()
+                notes.clear()
+        with store.entity_index() as idx:
+            idx.write_entities(persons, [r for e in persons for r in _members(e)], notes=notes)
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+    print(f"  {len(ids):,} persons, {mentions:,} mentions; built in "
+          f"{time.perf_counter() - started:.0f} s", flush=True)
+    del now
+
+
+def serve(db: Path) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen([sys.executable, "-m", "ingest_core", "serve", "--db",
+                             f"sqlite:///{db}", "--port", "0", "--read-only"],
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    found: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            hit = re.search(r"on (http://\S+/)", line)
+            if hit and not found:
+                found.append(hit.group(1))
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(120) or not found:
+        proc.kill()
+        raise SystemExit("ingest serve did not start")
+    return proc, found[0].rstrip("/")
+
+
+def _percentiles(times: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return statistics.median(ordered), p95, ordered[-1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mentions", type=int, default=1_000_000)
+    ap.add_argument("--requests", type=int, default=100, help="requests per page kind")
+    ap.add_argument("--db", type=Path, default=None)
+    ap.add_argument("--rebuild", action="store_true")
+    args = ap.parse_args()
+    db = args.db or Path(f"/tmp/ingest-serve-bench-{args.mentions}.db")
+    if args.rebuild or not db.exists():
+        db.unlink(missing_ok=True)
+        print(f"building {db} ...", flush=True)
+        build(db, args.mentions)
+    proc, base = serve(db)
+    rng = random.Random(11)
+    with Store(f"sqlite:///{db}", read_only=True) as store, store.engine.connect() as conn:
+        e = m.entities
+        person_ids = list(conn.execute(e.select().with_only_columns(e.c.id)
+                                       .where(e.c.kind == "person")).scalars())
+        paper_ids = list(conn.execute(e.select().with_only_columns(e.c.id)
+                                      .where(e.c.kind == "paper").limit(100_000)).scalars())
+        biggest = list(conn.execute(e.select().with_only_columns(e.c.id)
+                                    .where(e.c.kind == "person")
+                                    .order_by(e.c.member_count.desc()).limit(20)).scalars())
+        mention_count = conn.exec_driver_sql(
+            "SELECT count(*) FROM entity_members WHERE entity_id LIKE 'person-%'").scalar_one()
+    print(f"store: {db} ({mention_count:,} author mentions, {len(person_ids):,} persons)")
+    client = httpx.Client(base_url=base, timeout=60)
+    client.get("/")  # warm the page cache and the templates
+
+    def deep_pages() -> list[str]:
+        """The cursor of every 10th list page, walking 200 pages from the start."""
+        out, url = [], "/persons"
+        for k in range(200):
+            page = client.get(url).text
+            nxt = re.search(r'href="(\?[^"]+)" rel="next"', page)
+            if not nxt:
+                break
+            url = "/persons" + nxt.group(1).replace("&amp;", "&")
+            if k % 10 == 9:
+                out.append(url)
+        return out
+
+    deep = deep_pages()
+    kinds: dict[str, list[str]] = {
+        "overview /": ["/"],
+        "persons list, page 1": ["/persons"],
+        "persons list, deep page (keyset)": deep,
+        "persons by name": ["/persons?sort=name"],
+        "persons, least confident": ["/persons?sort=confidence&min_size=2"],
+        "search a common name (wang)": ["/persons?q=wang"],
+        "search a full name (wei wang)": ["/persons?q=wei+wang"],
+        "filter: source + size >= 5": ["/persons?source=arxiv&min_size=5"],
+        "person page (random)": [f"/persons/{rng.choice(person_ids)}" for _ in range(500)],
+        "person page (20 biggest)": [f"/persons/{p}" for p in biggest],
+        "papers list": ["/papers"],
+        "paper page (random)": [f"/papers/{rng.choice(paper_ids)}" for _ in range(500)],
+    }
+    print(f"{'page':<36}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}  requests")
+    try:
+        for name, urls in kinds.items():
+            times = []
+            for k in range(args.requests):
+                url = urls[k % len(urls)]
+                t0 = time.perf_counter()
+                r = client.get(url)
+                times.append((time.perf_counter() - t0) * 1000)
+                if r.status_code != 200:
+                    raise SystemExit(f"{url}: HTTP {r.status_code}")
+            p50, p95, worst = _percentiles(times)
+            print(f"{name:<36}{p50:>9.1f}{p95:>9.1f}{worst:>9.1f}  {len(times)}", flush=True)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""What each review page shows, read from the store: plain data for the templates.
+
+A person page is a handful of key lookups (the entity, its members' records, the entity of
+each candidate), never a resolution: the joins and the nearest candidates kept out were
+written beside the entity by the run that made it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest_core.schemas import Paper, Person, entity_from_json
+from ingest_core.store import Browse, StoredDecision
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """One member as a curator reads it: the name as spelled, where, in which paper."""
+
+    key: str
+    record_id: str
+    role: str
+    position: int | None
+    name: str
+    source: str
+    title: str
+    url: str | None
+    paper_id: str | None
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    """A near candidate kept out, and the entity that holds it now."""
+
+    member: str
+    entity_id: str | None
+    name: str
+    score: float
+    reason: str
+    evidence: list[tuple[str, float | None, str]]
+
+
+@dataclass(frozen=True)
+class EvidenceGroup:
+    """The evidence of one merge: the two members it joined and each kind's weight."""
+
+    between: list[str]
+    score: float
+    items: list[tuple[str, float | None, str]]
+
+
+@dataclass
+class EntityView:
+    """Everything a person or paper page shows."""
+
+    entity: Person | Paper
+    members: list[MemberView]
+    evidence: list[EvidenceGroup] = field(default_factory=list)
+    joined: list[dict[str, Any]] = field(default_factory=list)
+    kept_out: list[CandidateView] = field(default_factory=list)
+    decisions: list[StoredDecision] = field(default_factory=list)
+    papers: list[tuple[str, str]] = field(default_factory=list)
+    resolved_at: Any = None
+    notes_missing: bool = False
+    labels: dict[str, str] = field(default_factory=dict)
+    """Member key -> how a curator reads it ("B. Salimi, author 1 on aggregator")."""
+
+
+def _record_fields(data: str | None) -> tuple[str, str | None]:
+    """(title or name, url) of a stored record's JSON."""
+    if not data:
+        return "(record no longer stored)", None
+    rec = json.loads(data)
+    title = rec.get("title") or rec.get("name") or ""
+    return title, (rec.get("provenance") or {}).get("url")
+
+
+def _where(position: int | None) -> str:
+    return "profile" if position is None else f"author {position + 1}"
+
+
+def entity_view(browse: Browse, entity_id: str,
+                decisions: list[StoredDecision] | None = None) -> EntityView | None:
+    """The page of one entity, or None when no stored entity has this id."""
+    row = browse.entity(entity_id)
+    if row is None:
+        return None
+    entity = entity_from_json(row.data)
+    notes = json.loads(row.notes) if row.notes else None
+    members_raw: list[tuple[str, str, str, int | None, str, str]]
+    if isinstance(entity, Person):
+        members_raw = [(m.record_id if m.position is None else f"{m.record_id}#{m.position}",
+                        m.record_id, m.role, m.position, m.name, m.source)
+                       for m in entity.members]
+    else:
+        members_raw = [(rid, rid, "work", None, entity.title, "") for rid in entity.members]
+    records = browse.records([r[1] for r in members_raw])
+    kept = (notes or {}).get("kept_out", [])
+    paper_of = browse.entities_of_members([r[1] for r in members_raw if r[2] != "profile"]
+                                          + [k["member"] for k in kept])
+    members = []
+    for key, rid, role, position, name, given_source in members_raw:
+        title, url = _record_fields(records.get(rid))
+        source = given_source
+        if isinstance(entity, Paper):
+            source = json.loads(records[rid]).get("source", "") if rid in records else ""
+        members.append(MemberView(key, rid, role, position, name, source, title, url,
+                                  paper_of.get(rid) if role != "profile" else None))
+    view = EntityView(entity, members, decisions=decisions or [], resolved_at=row.resolved_at,
+                      notes_missing=notes is None)
+    view.labels = {m.key: f"{m.name}, {_where(m.position)} on {m.source}" for m in members}
+    view.kept_out = [CandidateView(k["member"], paper_of.get(k["member"]), k["name"],
+                                   k["score"], k["reason"],
+                                   [(e[0], e[1], e[2]) for e in k.get("evidence", [])])
+                     for k in kept]
+    view.joined = (notes or {}).get("joined", [])
+    if isinstance(entity, Person):
+        groups: dict[tuple[str, ...], EvidenceGroup] = {}
+        for e in entity.evidence:
+            g = groups.setdefault(tuple(e.between), EvidenceGroup(list(e.between), e.score, []))
+            g.items.append((e.kind, e.weight, e.detail))
+        view.evidence = list(groups.values())
+        titles = {m.paper_id: m.title for m in members if m.paper_id}
+        view.papers = [(pid, titles.get(pid, "")) for pid in entity.paper_ids]
+    return view
