@@ -261,3 +261,37 @@ def test_quarantine_lists_each_error_and_retries(tmp_path: Path) -> None:
         retried = client.post("/quarantine/retry", data={"csrf": _csrf(page.text),
                                                          "reason": "empty_page"})
         assert retried.status_code == 200 and "1 still quarantined" in retried.text
+
+
+def test_split_a_work_out_of_a_paper(curator: TestClient, sqlite_copy: str) -> None:
+    listed = curator.get("/papers", params={"min_size": 2})
+    paper = re.search(r'href="/papers/(paper-[0-9a-f]+)"', listed.text)
+    assert paper, "the identity cases hold a paper seen on two sites"
+    page = curator.get(f"/papers/{paper.group(1)}").text
+    works = _members(page)
+    done = curator.post(f"/papers/{paper.group(1)}/split",
+                        data={"member": works[-1], "csrf": _csrf(page)})
+    assert done.status_code == 200 and works[-1] not in _members(done.text)
+    with Store(sqlite_copy) as store:
+        rows = store.curation()
+        assert rows and {r.decision.level for r in rows} == {"paper"}
+
+
+def test_a_store_resolved_before_the_review_columns_is_filled_in(tmp_path: Path) -> None:
+    """Migration 0004 computes search terms and list columns for entity rows already there."""
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    build_store(url, hostile=False)
+    with Store(url) as store:
+        config = Config()
+        config.set_main_option("script_location", str(
+            Path(__file__).parents[1] / "ingest_core" / "store" / "migrations"))
+        with store.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0003_entity_keys")
+    for client in _client(url):  # opening the store migrates it again
+        _pid, page = _salimi(client)
+        assert "Babak Salimi" in page
+        assert "run <code>ingest resolve" in page  # notes come with the next resolution

@@ -11,8 +11,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest_core.resolution.explain import KeptOut
 from ingest_core.schemas import Paper, Person, entity_from_json
 from ingest_core.store import Browse, StoredDecision
+
+MEMBERS_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -28,18 +31,6 @@ class MemberView:
     title: str
     url: str | None
     paper_id: str | None
-
-
-@dataclass(frozen=True)
-class CandidateView:
-    """A near candidate kept out, and the entity that holds it now."""
-
-    member: str
-    entity_id: str | None
-    name: str
-    score: float
-    reason: str
-    evidence: list[tuple[str, float | None, str]]
 
 
 @dataclass(frozen=True)
@@ -59,11 +50,16 @@ class EntityView:
     members: list[MemberView]
     evidence: list[EvidenceGroup] = field(default_factory=list)
     joined: list[dict[str, Any]] = field(default_factory=list)
-    kept_out: list[CandidateView] = field(default_factory=list)
+    kept_out: list[KeptOut] = field(default_factory=list)
+    """Near candidates kept out; ``entity_id`` is the entity holding each one now ("" if
+    none does), as ids change when entities are re-resolved."""
     decisions: list[StoredDecision] = field(default_factory=list)
     papers: list[tuple[str, str]] = field(default_factory=list)
     resolved_at: Any = None
     notes_missing: bool = False
+    first: int = 0
+    total: int = 0
+    per_page: int = 0
     labels: dict[str, str] = field(default_factory=dict)
     """Member key -> how a curator reads it ("B. Salimi, author 1 on aggregator")."""
 
@@ -81,9 +77,11 @@ def _where(position: int | None) -> str:
     return "profile" if position is None else f"author {position + 1}"
 
 
-def entity_view(browse: Browse, entity_id: str,
-                decisions: list[StoredDecision] | None = None) -> EntityView | None:
-    """The page of one entity, or None when no stored entity has this id."""
+def entity_view(browse: Browse, entity_id: str, *, first: int = 0,
+                per_page: int = MEMBERS_PER_PAGE) -> EntityView | None:
+    """The page of one entity, showing members ``first`` to ``first + per_page`` (a prolific
+    author has thousands: only the shown ones' records are read), or None when no stored
+    entity has this id."""
     row = browse.entity(entity_id)
     if row is None:
         return None
@@ -96,6 +94,9 @@ def entity_view(browse: Browse, entity_id: str,
                        for m in entity.members]
     else:
         members_raw = [(rid, rid, "work", None, entity.title, "") for rid in entity.members]
+    total = len(members_raw)
+    first = max(0, min(first, max(0, total - 1)))
+    members_raw = members_raw[first:first + per_page]
     records = browse.records([r[1] for r in members_raw])
     kept = (notes or {}).get("kept_out", [])
     paper_of = browse.entities_of_members([r[1] for r in members_raw if r[2] != "profile"]
@@ -108,12 +109,12 @@ def entity_view(browse: Browse, entity_id: str,
             source = json.loads(records[rid]).get("source", "") if rid in records else ""
         members.append(MemberView(key, rid, role, position, name, source, title, url,
                                   paper_of.get(rid) if role != "profile" else None))
-    view = EntityView(entity, members, decisions=decisions or [], resolved_at=row.resolved_at,
-                      notes_missing=notes is None)
+    view = EntityView(entity, members, resolved_at=row.resolved_at,
+                      notes_missing=notes is None, first=first, total=total,
+                      per_page=per_page)
     view.labels = {m.key: f"{m.name}, {_where(m.position)} on {m.source}" for m in members}
-    view.kept_out = [CandidateView(k["member"], paper_of.get(k["member"]), k["name"],
-                                   k["score"], k["reason"],
-                                   [(e[0], e[1], e[2]) for e in k.get("evidence", [])])
+    view.kept_out = [KeptOut(k["member"], paper_of.get(k["member"], ""), k["name"], k["score"],
+                             k["reason"], [(e[0], e[1], e[2]) for e in k.get("evidence", [])])
                      for k in kept]
     view.joined = (notes or {}).get("joined", [])
     if isinstance(entity, Person):
@@ -122,6 +123,6 @@ def entity_view(browse: Browse, entity_id: str,
             g = groups.setdefault(tuple(e.between), EvidenceGroup(list(e.between), e.score, []))
             g.items.append((e.kind, e.weight, e.detail))
         view.evidence = list(groups.values())
-        titles = {m.paper_id: m.title for m in members if m.paper_id}
-        view.papers = [(pid, titles.get(pid, "")) for pid in entity.paper_ids]
+        view.papers = sorted({(m.paper_id, m.title) for m in members if m.paper_id},
+                             key=lambda t: t[1].casefold())
     return view

@@ -10,9 +10,11 @@ referrers to other sites (the token must not leak) and any script or style from 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Form, Query, Request
@@ -27,10 +29,12 @@ from ingest_core.review import _actions
 from ingest_core.review._plots import bar_chart, size_buckets
 from ingest_core.review._security import COOKIE, Guard
 from ingest_core.review._views import entity_view
-from ingest_core.store import SORTS, Filters, Store
+from ingest_core.store import SORTS, EntityRow, Filters, Overview, Store
 
+T = TypeVar("T")
 HERE = Path(__file__).parent
 PAGE = 50
+OVERVIEW_SECONDS = 30.0
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -38,6 +42,29 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+
+
+class _Cached(Generic[T]):
+    """A value kept for a few seconds: the overview's counts and the list of sources group
+    whole tables, and a store of millions of rows should not pay that on every visit. The
+    app's own changes clear it."""
+
+    def __init__(self, compute: Callable[[], T], seconds: float) -> None:
+        self._compute, self._seconds = compute, seconds
+        self._lock = threading.Lock()
+        self._value: tuple[T] | None = None
+        self._at = 0.0
+
+    def get(self) -> T:
+        with self._lock:
+            if self._value is None or time.monotonic() - self._at > self._seconds:
+                self._value = (self._compute(),)
+                self._at = time.monotonic()
+            return self._value[0]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._value = None
 
 
 def _templates() -> Environment:
@@ -93,6 +120,19 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
         response.headers.update(HEADERS)
         return response
 
+    def counts() -> tuple[Overview, list[EntityRow]]:
+        with store.browse() as browse:
+            weakest = browse.list_entities(Filters(kind="person", min_size=2),
+                                           sort="confidence", limit=10).rows
+            return browse.overview(), weakest
+
+    def source_names() -> list[str]:
+        with store.browse() as browse:
+            return browse.sources()
+
+    summary = _Cached(counts, OVERVIEW_SECONDS)
+    sources_list = _Cached(source_names, OVERVIEW_SECONDS)
+
     def refuse(request: Request, why: str, status: int = 403) -> HTMLResponse:
         return render(request, "error.html", status=status, title="not allowed", message=why)
 
@@ -107,6 +147,8 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
                                 request.headers.get("origin"), request.headers.get("host"))
 
     def back(path: str, message: str) -> RedirectResponse:
+        summary.clear()  # a change: the overview counts again
+        sources_list.clear()
         return RedirectResponse(f"{path}?{urlencode({'done': message})}", status_code=303)
 
     @app.exception_handler(IngestError)
@@ -119,10 +161,7 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
 
     @app.get("/", response_class=HTMLResponse)
     def overview(request: Request) -> HTMLResponse:
-        with store.browse() as browse:
-            ov = browse.overview()
-            weakest = browse.list_entities(Filters(kind="person", min_size=2),
-                                           sort="confidence", limit=10)
+        ov, weakest = summary.get()
         per_source: dict[str, int] = {}
         for source, _kind, n in ov.records:
             per_source[source] = per_source.get(source, 0) + n
@@ -135,7 +174,7 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
                        for lo, n in ov.confidence_histogram]),
         ]
         return render(request, "overview.html", title="overview", ov=ov,
-                      charts=[Markup(c) for c in charts], weakest=weakest.rows)
+                      charts=[Markup(c) for c in charts], weakest=weakest)
 
     def listing(request: Request, f: Filters, sort: str, after: str | None) -> HTMLResponse:
         kind, q, source = f.kind, f.q, f.source
@@ -151,7 +190,7 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
             except (ValueError, TypeError) as exc:
                 raise UsageError("the page cursor is not one this app made",
                                  input=after) from exc
-            sources = browse.sources()
+        sources = sources_list.get()
         params = {k: v for k, v in {"q": q, "source": source, "min_size": min_size,
                                     "max_size": max_size, "max_confidence": max_confidence,
                                     "sort": sort}.items() if v not in (None, "")}
@@ -178,24 +217,25 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
         return listing(request, Filters("paper", q, source or None, min_size, max_size), sort,
                        after)
 
-    def entity_page(request: Request, entity_id: str, kind: str) -> HTMLResponse:
+    def entity_page(request: Request, entity_id: str, kind: str, first: int) -> HTMLResponse:
         with store.browse() as browse:
-            view = entity_view(browse, entity_id)
+            view = entity_view(browse, entity_id, first=first)
         if view is None or view.entity.kind != kind:
             return render(request, "error.html", status=404, title="not found",
                           message=f"no stored {kind} has the id {entity_id}: it may have "
                           "been re-resolved under a new id; search for it again")
-        keys = [m.key for m in view.members]
-        view.decisions = store.curation(members=keys)
+        view.decisions = store.curation(members=_actions.member_keys(view.entity))
         return render(request, f"{kind}.html", title=view.entity.id, view=view, e=view.entity)
 
     @app.get("/persons/{entity_id}", response_class=HTMLResponse)
-    def person(request: Request, entity_id: str) -> HTMLResponse:
-        return entity_page(request, entity_id, "person")
+    def person(request: Request, entity_id: str,
+               first: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+        return entity_page(request, entity_id, "person", first)
 
     @app.get("/papers/{entity_id}", response_class=HTMLResponse)
-    def paper(request: Request, entity_id: str) -> HTMLResponse:
-        return entity_page(request, entity_id, "paper")
+    def paper(request: Request, entity_id: str,
+              first: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+        return entity_page(request, entity_id, "paper", first)
 
     @app.get("/members/{member}")
     def member(request: Request, member: str) -> Response:

@@ -183,6 +183,7 @@ entity_members = Table(
     Column("position", Integer()),
     Column("role", String(16), nullable=False),
     Index("ix_entity_members_record_id", "record_id"),
+    Index("ix_entity_members_member_key", "member_key"),
 )
 entity_keys = Table(
     "entity_keys", Base.metadata,

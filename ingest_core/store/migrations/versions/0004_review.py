@@ -58,6 +58,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("term", "entity_id"),
     )
     op.create_index("ix_entity_terms_entity_id", "entity_terms", ["entity_id"])
+    # which entity holds a member: the review app's candidate links, incremental runs
+    op.create_index("ix_entity_members_member_key", "entity_members", ["member_key"])
     _fill_existing()
 
 
@@ -82,6 +84,7 @@ def _fill_existing() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_entity_members_member_key", "entity_members")
     op.drop_table("entity_terms")
     op.drop_index("ix_entities_kind_sort_name", "entities")
     op.drop_index("ix_entities_kind_confidence", "entities")
