@@ -20,12 +20,14 @@ import itertools
 import json
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import httpx
 
@@ -65,8 +67,9 @@ def _names(rng: random.Random, count: int) -> list[str]:
     return sorted(out)
 
 
-def build(path: Path, mentions: int, seed: int = 7) -> None:
-    """Write the synthetic store (records, papers, persons) to ``path``."""
+def build(path: Path, mentions: int, seed: int = 7, *, resolved: bool = False) -> None:
+    """Write the synthetic store (records, papers, persons) to ``path``; with ``resolved``,
+    write only the records and let a real full resolution make the entities."""
     rng = random.Random(seed)
     families = [*_names(rng, 4000), "Wang", "Li", "Zhang", "Liu", "Chen", "Salimi"]
     givens = [*_names(rng, 600), "Wei", "Lei", "Babak", "Jun"]
@@ -88,8 +91,9 @@ def build(path: Path, mentions: int, seed: int = 7) -> None:
             with store.engine.begin() as conn:
                 if records:
                     conn.execute(m.records.insert(), records)
-            with store.entity_index() as idx:
-                idx.write_entities(papers, [r for p in papers for r in _members(p)])
+            if not resolved:
+                with store.entity_index() as idx:
+                    idx.write_entities(papers, [r for p in papers for r in _members(p)])
             records.clear()
             papers.clear()
 
@@ -120,6 +124,13 @@ def build(path: Path, mentions: int, seed: int = 7) -> None:
                 flush()
         flush()
         print(f"  {works:,} works written in {time.perf_counter() - started:.0f} s", flush=True)
+        if resolved:
+            from ingest_core.resolution.stored import resolve_store
+
+            _, counts = resolve_store(store)
+            print(f"  resolved in full: {counts['inserted']:,} entities, "
+                  f"{time.perf_counter() - started:.0f} s", flush=True)
+            return
         persons: list[Person] = []
         notes: dict[str, str] = {}
         ids = sorted(slots)
@@ -160,9 +171,11 @@ def build(path: Path, mentions: int, seed: int = 7) -> None:
     del now
 
 
-def serve(db: Path) -> tuple[subprocess.Popen[str], str]:
+def serve(db: Path, *, read_only: bool = True) -> tuple[subprocess.Popen[str], str]:
+    """A child `ingest serve` on a free port; the base URL (with ?token=… when writable)."""
     proc = subprocess.Popen([sys.executable, "-m", "ingest_core", "serve", "--db",
-                             f"sqlite:///{db}", "--port", "0", "--read-only"],
+                             f"sqlite:///{db}", "--port", "0",
+                             *(["--read-only"] if read_only else [])],
                             stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
     found: list[str] = []
@@ -171,7 +184,8 @@ def serve(db: Path) -> tuple[subprocess.Popen[str], str]:
     def read() -> None:
         assert proc.stderr is not None
         for line in proc.stderr:
-            hit = re.search(r"on (http://\S+/)", line)
+            hit = re.search(r"on (http://\S+/)" if read_only
+                            else r"open (http://\S+/\?token=\S+)", line)
             if hit and not found:
                 found.append(hit.group(1))
                 ready.set()
@@ -181,7 +195,7 @@ def serve(db: Path) -> tuple[subprocess.Popen[str], str]:
     if not ready.wait(120) or not found:
         proc.kill()
         raise SystemExit("ingest serve did not start")
-    return proc, found[0].rstrip("/")
+    return proc, found[0].rstrip("/") if read_only else found[0]
 
 
 def _percentiles(times: list[float]) -> tuple[float, float, float]:
@@ -190,12 +204,65 @@ def _percentiles(times: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), p95, ordered[-1]
 
 
+def actions(mentions: int, count: int, rebuild: bool) -> None:
+    """Time the curator's actions on a store resolved for real: each POST writes curation
+    and re-resolves the blocks it touches before it answers."""
+    db = Path(f"/tmp/ingest-serve-actions-{mentions}.db")
+    if rebuild or not db.exists():
+        db.unlink(missing_ok=True)
+        print(f"building and resolving {db} ...", flush=True)
+        build(db, mentions, resolved=True)
+    work = db.with_suffix(".work.db")
+    shutil.copy(db, work)
+    proc, link = serve(work, read_only=False)
+    base = link.split("/?")[0]
+    rng = random.Random(5)
+    with Store(f"sqlite:///{work}", read_only=True) as store, store.engine.connect() as conn:
+        e = m.entities
+        people = list(conn.execute(e.select().with_only_columns(e.c.id)
+                                   .where(e.c.kind == "person", e.c.member_count >= 3)).scalars())
+    client = httpx.Client(timeout=300, follow_redirects=False)
+    client.get(link)
+    split_t, undo_t = [], []
+    try:
+        for pid in rng.sample(people, min(count, len(people))):
+            page = client.get(f"{base}/persons/{pid}").text
+            member = re.findall(r'name="member" value="([^"]+)"', page)[-1]
+            csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+            t0 = time.perf_counter()
+            done = client.post(f"{base}/persons/{pid}/split", data={"member": member,
+                                                                    "csrf": csrf})
+            split_t.append((time.perf_counter() - t0) * 1000)
+            action = re.search(r"action ([0-9a-f]+)",
+                               unquote_plus(done.headers.get("location", "")))
+            if done.status_code != 303 or not action:
+                raise SystemExit(f"split failed: HTTP {done.status_code}")
+            t0 = time.perf_counter()
+            undone = client.post(f"{base}/curation/{action.group(1)}/remove",
+                                 data={"csrf": csrf})
+            undo_t.append((time.perf_counter() - t0) * 1000)
+            if undone.status_code != 303:
+                raise SystemExit(f"undo failed: HTTP {undone.status_code}")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        work.unlink(missing_ok=True)
+    print(f"actions on a resolved store of {mentions:,} mentions ({len(people):,} persons of "
+          f"3+ members):")
+    for name, times in (("split a member out", split_t), ("undo the split", undo_t)):
+        p50, p95, worst = _percentiles(times)
+        print(f"{name:<36}{p50:>9.1f}{p95:>9.1f}{worst:>9.1f}  {len(times)}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mentions", type=int, default=1_000_000)
     ap.add_argument("--requests", type=int, default=100, help="requests per page kind")
     ap.add_argument("--db", type=Path, default=None)
     ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--action-mentions", type=int, default=100_000,
+                    help="size of the really resolved store the actions are timed on")
+    ap.add_argument("--actions", type=int, default=20, help="split/undo pairs to time (0: none)")
     args = ap.parse_args()
     db = args.db or Path(f"/tmp/ingest-serve-bench-{args.mentions}.db")
     if args.rebuild or not db.exists():
@@ -266,6 +333,8 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+    if args.actions:
+        actions(args.action_mentions, args.actions, args.rebuild)
 
 
 if __name__ == "__main__":

@@ -37,10 +37,20 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     (["parse", str(FIXTURES / "google_scholar_profile" / "current_layout_de.html"),
       "--parser", "aggregator_profile"],
      "parser aggregator_profile does not recognise the page (it scores 0.40"),
+    (["curation", "list", "--format", "xml"], "UsageError: --format 'xml'"),
+    (["curation", "remove", "nope"], "UsageError: nope: no decision has this id"),
+    (["serve", "--read-only", "--port", "BUSY"], "UsageError: cannot listen on 127.0.0.1:"),
 ])
 def test_a_bad_invocation_is_one_typed_line(db: str, args: list[str], error: str) -> None:
-    result = CliRunner().invoke(app, [*args, *(["--db", db] if args[0] in (
-        "quarantine", "export", "backfill") else [])])
+    import socket
+
+    busy = socket.socket()  # a port another program holds
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    args = [str(busy.getsockname()[1]) if a == "BUSY" else a for a in args]
+    with busy:
+        result = CliRunner().invoke(app, [*args, *(["--db", db] if args[0] in (
+            "quarantine", "export", "backfill", "curation", "serve") else [])])
     assert result.exit_code != 0
     assert error in result.output
     assert "Traceback" not in result.output

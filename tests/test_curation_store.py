@@ -193,3 +193,18 @@ def test_cli_keeps_a_curation_file_and_lists_exports_removes_it(tmp_path: Path) 
         assert store.curation() == [] and _entities(store) == before
     unknown = runner.invoke(app, ["curation", "remove", "nope", "--db", url])
     assert unknown.exit_code == 2 and "no decision has this id" in unknown.stderr
+
+
+def test_explain_from_a_store_honours_its_curation(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'explain.db'}"
+    with Store(url) as store:
+        _add(store, "salimi")
+        resolve_store(store)
+        babak = _biggest(store, "Salimi")
+        out = _key(babak.members[-1])
+        import_curation(store, _split(babak, out))
+        resolve_store(store)
+        alone = next(p for p in _persons(store) if {_key(m) for m in p.members} == {out})
+    explained = CliRunner().invoke(app, ["explain", alone.id, "--db", url])
+    assert explained.exit_code == 0, explained.output
+    assert "a curator said these are different people" in explained.stdout
