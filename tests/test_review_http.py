@@ -141,8 +141,9 @@ def test_keep_two_persons_apart(curator: TestClient) -> None:
     assert "checked email" in kept.text
 
 
-def test_a_post_without_the_token_or_csrf_is_refused(sqlite_copy: str) -> None:
-    for client in _client(sqlite_copy, login=False):
+def test_a_post_without_the_token_or_csrf_is_refused(db_url: str) -> None:
+    build_store(db_url)
+    for client in _client(db_url, login=False):
         pid, page = _salimi(client)
         assert 'name="csrf"' not in page  # no forms for a visitor without the token
         assert "Viewing only" in page
@@ -150,7 +151,7 @@ def test_a_post_without_the_token_or_csrf_is_refused(sqlite_copy: str) -> None:
         assert refused.status_code == 403 and "no token" in refused.text
         client.cookies.set("ingest_token", "wrong")
         assert client.post(f"/persons/{pid}/split", data={"member": "x"}).status_code == 403
-    for client in _client(sqlite_copy):
+    for client in _client(db_url):
         pid, page = _salimi(client)
         no_csrf = client.post(f"/persons/{pid}/split", data={"member": _members(page)[0]})
         assert no_csrf.status_code == 403 and "CSRF" in no_csrf.text
@@ -158,7 +159,7 @@ def test_a_post_without_the_token_or_csrf_is_refused(sqlite_copy: str) -> None:
                               data={"member": _members(page)[0], "csrf": _csrf(page)},
                               headers={"origin": "http://evil.example"})
         assert foreign.status_code == 403 and "another site" in foreign.text
-    with Store(sqlite_copy) as store:
+    with Store(db_url) as store:
         assert store.curation() == []
 
 
@@ -174,7 +175,13 @@ def test_the_token_link_sets_a_strict_cookie_and_leaves_the_address(sqlite_copy:
         assert page.headers["x-frame-options"] == "DENY"
 
 
-def test_titles_holding_markup_render_as_text(curator: TestClient) -> None:
+def test_titles_holding_markup_render_as_text(db_url: str) -> None:
+    build_store(db_url)
+    for curator in _client(db_url):
+        _titles_are_text(curator)
+
+
+def _titles_are_text(curator: TestClient) -> None:
     listed = curator.get("/papers", params={"q": "corrosion"})
     assert SCRIPT not in listed.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in listed.text
     paper = re.search(r'href="/papers/(paper-[0-9a-f]+)"', listed.text)

@@ -8,6 +8,7 @@ written beside the entity by the run that made it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from ingest_core.schemas import Paper, Person, entity_from_json
 from ingest_core.store import Browse, StoredDecision
 
 MEMBERS_PER_PAGE = 100
+_PAPER_ID = re.compile(r"paper-[0-9a-f]{16}")
 
 
 @dataclass(frozen=True)
@@ -118,10 +120,17 @@ def entity_view(browse: Browse, entity_id: str, *, first: int = 0,
                      for k in kept]
     view.joined = (notes or {}).get("joined", [])
     if isinstance(entity, Person):
+        titles = {m.paper_id: m.title for m in members if m.paper_id}
+
+        def titled(match: re.Match[str]) -> str:
+            pid = match.group(0)
+            return f"{pid} ({titles[pid]})" if pid in titles else pid
+
         groups: dict[tuple[str, ...], EvidenceGroup] = {}
         for e in entity.evidence:
             g = groups.setdefault(tuple(e.between), EvidenceGroup(list(e.between), e.score, []))
-            g.items.append((e.kind, e.weight, e.detail))
+            detail = _PAPER_ID.sub(titled, e.detail) if e.kind == "shared_papers" else e.detail
+            g.items.append((e.kind, e.weight, detail))
         view.evidence = list(groups.values())
         view.papers = sorted({(m.paper_id, m.title) for m in members if m.paper_id},
                              key=lambda t: t[1].casefold())
