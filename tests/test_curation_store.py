@@ -211,8 +211,9 @@ def test_explain_from_a_store_honours_its_curation(tmp_path: Path) -> None:
 
 
 def test_random_curator_actions_resolved_incrementally_equal_a_full_run(tmp_path: Path) -> None:
-    """Splits (of persons and papers), merges and undos in a random order, each re-resolving only what it touches,
-    leave the store exactly as one full run with the surviving decisions would."""
+    """Splits (of persons and papers), merges and undos in a random order, each re-resolving
+    only what it touches, leave the store exactly as one full run with the surviving
+    decisions would."""
     import random
 
     from ingest_core.review import _actions
