@@ -187,6 +187,7 @@ def resolve_store(
     curation: Curation | None = None,
     incremental: bool = False,
     touched: Iterable[str] = (),
+    only_touched: bool = False,
 ) -> tuple[Resolution | None, dict[str, int]]:
     """Resolve the store's records and write the entities that changed.
 
@@ -199,6 +200,9 @@ def resolve_store(
             members a new decision names).
         touched: member keys (or work ids) to re-resolve in an incremental run beside what
             is new, because decisions naming them changed.
+        only_touched: with ``incremental``, re-resolve the touched blocks alone and leave
+            records new to the store for the next run (finding them scans the whole index:
+            a curator's action should not pay that).
 
     Returns:
         The resolution (None for an incremental run) and the counts written: ``inserted``,
@@ -218,7 +222,7 @@ def resolve_store(
     cur, _ = stored_curation(store)
     if incremental and store.entity_key_count():
         with store.entity_index() as idx:
-            return None, _incremental(idx, config, cur, touched)
+            return None, _incremental(idx, config, cur, touched, scan=not only_touched)
     records = [*store.records(kind="work"), *store.records(kind="profile")]
     stored = store.entity_json()
     res = resolve(records, config=config, curation=cur)
@@ -250,11 +254,12 @@ def _write(idx: EntityIndex, fresh: dict[str, Paper | Person], stored: dict[str,
 
 
 def _incremental(idx: EntityIndex, config: ResolverConfig, cur: Curation,
-                 touched: set[str]) -> dict[str, int]:
+                 touched: set[str], *, scan: bool = True) -> dict[str, int]:
     """Re-resolve what the records new to the index (or gone from the store) touch, and the
-    blocks of ``touched`` members, under the store's curation ``cur``."""
-    new = idx.unindexed_records()
-    gone = idx.vanished_ids()
+    blocks of ``touched`` members, under the store's curation ``cur`` (with ``scan`` off,
+    only the touched blocks: new and gone records wait for the next run)."""
+    new = idx.unindexed_records() if scan else []
+    gone = idx.vanished_ids() if scan else set()
     counts = {"inserted": 0, "updated": 0, "deleted": 0, "unchanged": 0, "records_loaded": 0}
     if not new and not gone and not touched:
         return counts

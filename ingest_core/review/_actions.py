@@ -10,7 +10,8 @@
 - **undo**: remove the decisions of one action.
 
 Every decision of one action shares an action id, so ``ingest curation remove ACTION``
-undoes it whole.
+undoes it whole. An action re-resolves its blocks alone: pages backfilled since the last
+``ingest resolve --db`` wait for the next one.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def _apply(store: Store, curation: Curation, *, who: str | None, extra: set[str]
     with WRITE:
         decisions = import_curation(store, curation, who=who or None, action=action)
         touched = {x for d in decisions for x in d.pair} | extra
-        _, counts = resolve_store(store, incremental=True, touched=touched)
+        _, counts = resolve_store(store, incremental=True, touched=touched, only_touched=True)
     return Outcome(action, decisions, counts, touched)
 
 
@@ -123,7 +124,7 @@ def undo(store: Store, action_or_id: str) -> Outcome:
         if not removed:
             raise UsageError("no decision has this id", input=action_or_id)
         touched = {x for d in removed for x in d.pair}
-        _, counts = resolve_store(store, incremental=True, touched=touched)
+        _, counts = resolve_store(store, incremental=True, touched=touched, only_touched=True)
     return Outcome(action_or_id, removed, counts, touched)
 
 
