@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from ingest_core.cli import app as cli
 from ingest_core.review import Guard, create_app
 from ingest_core.schemas import Person
-from ingest_core.store import Store
+from ingest_core.store import Filters, Store
 from tests.review_helpers import SCRIPT, build_store
 
 TOKEN = "test-token-0123456789"
@@ -302,3 +302,17 @@ def test_a_store_resolved_before_the_review_columns_is_filled_in(tmp_path: Path)
         _pid, page = _salimi(client)
         assert "Babak Salimi" in page
         assert "run <code>ingest resolve" in page  # notes come with the next resolution
+
+
+def test_a_big_entity_shows_its_members_a_page_at_a_time(built: Path) -> None:
+    from ingest_core.review._views import entity_view
+
+    with Store(f"sqlite:///{built}", read_only=True) as store, store.browse() as browse:
+        biggest = browse.list_entities(Filters(kind="person"), limit=1).rows[0]
+        whole = entity_view(browse, biggest.id)
+        pages = [entity_view(browse, biggest.id, first=k, per_page=2)
+                 for k in range(0, biggest.member_count, 2)]
+    assert whole is not None and all(p is not None for p in pages)
+    shown = [m.key for p in pages if p for m in p.members]
+    assert shown == [m.key for m in whole.members] == whole.member_keys
+    assert all(p.total == biggest.member_count and len(p.members) <= 2 for p in pages if p)

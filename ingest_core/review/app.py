@@ -224,7 +224,7 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
             return render(request, "error.html", status=404, title="not found",
                           message=f"no stored {kind} has the id {entity_id}: it may have "
                           "been re-resolved under a new id; search for it again")
-        view.decisions = store.curation(members=_actions.member_keys(view.entity))
+        view.decisions = store.curation(members=view.member_keys)
         return render(request, f"{kind}.html", title=view.entity.id, view=view, e=view.entity)
 
     @app.get("/persons/{entity_id}", response_class=HTMLResponse)

@@ -62,6 +62,8 @@ def read_decisions(conn: Connection, *, members: Iterable[str] | None = None
                    ) -> list[StoredDecision]:
     """Decisions, oldest first (only those naming one of ``members``, when given)."""
     query = sa.select(CURATION).order_by(CURATION.c.created_at, CURATION.c.id)
+    if members is not None and conn.execute(sa.select(CURATION.c.id).limit(1)).first() is None:
+        return []  # nothing curated: no need to look up thousands of members
     if members is not None:
         wanted = sorted(set(members))
         rows: dict[str, sa.Row[tuple[object, ...]]] = {}
