@@ -20,7 +20,7 @@ import itertools
 import json
 import random
 import re
-import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -204,6 +204,11 @@ def _percentiles(times: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), p95, ordered[-1]
 
 
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def actions(mentions: int, count: int, rebuild: bool) -> None:
     """Time the curator's actions on a store resolved for real: each POST writes curation
     and re-resolves the blocks it touches before it answers."""
@@ -213,7 +218,9 @@ def actions(mentions: int, count: int, rebuild: bool) -> None:
         print(f"building and resolving {db} ...", flush=True)
         build(db, mentions, resolved=True)
     work = db.with_suffix(".work.db")
-    shutil.copy(db, work)
+    _remove_sqlite(work)  # a WAL left by an earlier run would not match a new copy
+    with sqlite3.connect(db) as src, sqlite3.connect(work) as dst:
+        src.backup(dst)
     proc, link = serve(work, read_only=False)
     base = link.split("/?")[0]
     rng = random.Random(5)
@@ -236,7 +243,8 @@ def actions(mentions: int, count: int, rebuild: bool) -> None:
             action = re.search(r"action ([0-9a-f]+)",
                                unquote_plus(done.headers.get("location", "")))
             if done.status_code != 303 or not action:
-                raise SystemExit(f"split failed: HTTP {done.status_code}")
+                raise SystemExit(f"split failed: HTTP {done.status_code}: "
+                                 + re.sub(r"<[^>]+>", " ", done.text)[-400:])
             t0 = time.perf_counter()
             undone = client.post(f"{base}/curation/{action.group(1)}/remove",
                                  data={"csrf": csrf})
@@ -246,7 +254,7 @@ def actions(mentions: int, count: int, rebuild: bool) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
-        work.unlink(missing_ok=True)
+        _remove_sqlite(work)
     print(f"actions on a resolved store of {mentions:,} mentions ({len(people):,} persons of "
           f"3+ members):")
     for name, times in (("split a member out", split_t), ("undo the split", undo_t)):

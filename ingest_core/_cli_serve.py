@@ -65,7 +65,7 @@ def serve_cmd(
     if not _is_loopback(host):
         typer.echo(f"warning: listening on {host}, not only this machine; anyone who can "
                    "reach it can read the store", err=True)
-    mode = "read-only" if read_only else f"changes need the token: ?token={guard.token}"
+    mode = "read-only" if read_only else "changes need the token in the link below"
     typer.echo(f"ingest review of {store.url} on http://{shown}:{bound}/ ({mode})", err=True)
     if not read_only:
         typer.echo(f"open http://{shown}:{bound}/?token={guard.token}", err=True)

@@ -10,6 +10,7 @@ referrers to other sites (the token must not leak) and any script or style from 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -32,6 +33,7 @@ from ingest_core.review._views import entity_view
 from ingest_core.store import SORTS, EntityRow, Filters, Overview, Store
 
 T = TypeVar("T")
+log = logging.getLogger("ingest_core.review")
 HERE = Path(__file__).parent
 PAGE = 50
 OVERVIEW_SECONDS = 30.0
@@ -154,6 +156,9 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
     @app.exception_handler(IngestError)
     async def ingest_error(request: Request, exc: IngestError) -> HTMLResponse:
         status = 400 if isinstance(exc, UsageError) else 500
+        if status == 500:
+            log.error("%s %s: %s: %s", request.method, request.url.path, type(exc).__name__,
+                      exc)
         return render(request, "error.html", status=status, title=type(exc).__name__,
                       message=str(exc))
 
