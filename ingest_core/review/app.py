@@ -23,8 +23,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Red
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from ingest_core.backends.base import RunSummary
 from ingest_core.errors import IngestError, UsageError
 from ingest_core.review import _actions
 from ingest_core.review._plots import bar_chart, size_buckets
@@ -319,7 +321,9 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
                     curator: Annotated[str, Form()] = "") -> Response:
         if (why := await check(request)) is not None:
             return refuse(request, why)
-        out = _actions.split(store, entity_id, member, who=curator or who, note=note or None)
+        # a re-resolution takes its time: off the event loop, so pages keep answering
+        out = await run_in_threadpool(_actions.split, store, entity_id, member,
+                                      who=curator or who, note=note or None)
         rest = next((k for k in sorted(out.touched) if k != member and _holder(k)), None)
         kind = entity_id.split("-", maxsplit=1)[0]
         target = _holder(rest) if rest else _holder(member)
@@ -329,8 +333,8 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
                     *, same: bool) -> Response:
         if (why := await check(request)) is not None:
             return refuse(request, why)
-        out = _actions.link(store, entity_id, other.strip(), same=same, who=curator or who,
-                            note=note or None)
+        out = await run_in_threadpool(_actions.link, store, entity_id, other.strip(),
+                                      same=same, who=curator or who, note=note or None)
         anchor = out.decisions[0].b if same else out.decisions[0].a
         kind = entity_id.split("-", maxsplit=1)[0]
         return back(f"/{kind}s/{_holder(anchor)}",
@@ -354,7 +358,7 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
     async def remove(request: Request, decision_id: str) -> Response:
         if (why := await check(request)) is not None:
             return refuse(request, why)
-        out = _actions.undo(store, decision_id)
+        out = await run_in_threadpool(_actions.undo, store, decision_id)
         return back("/curation", _summary(out, "removed"))
 
     @app.post("/quarantine/retry")
@@ -363,8 +367,11 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
             return refuse(request, why)
         from ingest_core._backfill import retry_quarantined
 
-        with _actions.WRITE:
-            summary = retry_quarantined(db=store, reason=reason or None, workers=1)
+        def run() -> RunSummary:
+            with _actions.WRITE:
+                return retry_quarantined(db=store, reason=reason or None, workers=1)
+
+        summary = await run_in_threadpool(run)
         return back("/quarantine", f"retried: {summary.pages_seen} page(s) read again, "
                     f"{summary.parsed} parsed, {summary.quarantined_total} still quarantined")
 
