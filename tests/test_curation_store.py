@@ -24,6 +24,7 @@ from ingest_core.store import Store
 from tests.conftest import FIXTURES
 
 CASES = FIXTURES / "identity"
+CASES_ALL = ("salimi", "wang_wei", "nunez", "van_der_berg", "generic_titles")
 AS_OF = "2026-03-01"
 
 
@@ -221,10 +222,10 @@ def test_random_curator_actions_resolved_incrementally_equal_a_full_run(tmp_path
     rng = random.Random(20261202)
     url = f"sqlite:///{tmp_path / 'inc.db'}"
     with Store(url) as store:
-        _add(store, "salimi", "wang_wei", "nunez")
+        _add(store, *CASES_ALL)
         resolve_store(store)
         actions: list[str] = []
-        for _ in range(8):
+        for _ in range(20):
             people = sorted(_persons(store), key=lambda p: p.id)
             big = [p for p in people if len(p.members) >= 2]
             papers = [e for e in stored_entities(store)
@@ -249,7 +250,7 @@ def test_random_curator_actions_resolved_incrementally_equal_a_full_run(tmp_path
         incremental, notes = _entities(store), _notes(store)
         exported = [r.decision for r in store.curation()]
     with Store(f"sqlite:///{tmp_path / 'full.db'}") as full:
-        _add(full, "salimi", "wang_wei", "nunez")
+        _add(full, *CASES_ALL)
         full.add_curation(exported)
         resolve_store(full)
         assert _entities(full) == incremental

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from ingest_core.resolution.papers import PaperResolution
+from ingest_core.resolution.config import ResolverConfig
+from ingest_core.resolution.papers import PaperResolution, title_key, titles_may_match
 from ingest_core.resolution.persons import PersonClusters
 from ingest_core.schemas import Paper, Person
 
@@ -69,7 +70,10 @@ def paper_joins(paper: Paper, res: PaperResolution) -> list[Join]:
 
 
 def paper_kept_out(paper: Paper, res: PaperResolution) -> list[KeptOut]:
-    """The nearest works compared with ``paper`` and kept out, strongest first."""
+    """The nearest works compared with ``paper`` and kept out, strongest first: those whose
+    titles came close enough to be looked at further (a block-mate with another title is not
+    a near miss, and an incremental run does not even load it)."""
+    config = res.config or ResolverConfig()
     members = set(paper.members)
     kept = sorted((d for d in res.decisions.get(paper.id, []) if not d.merge),
                   key=lambda d: -d.score)
@@ -78,6 +82,8 @@ def paper_kept_out(paper: Paper, res: PaperResolution) -> list[KeptOut]:
         a, b = res.works[d.i], res.works[d.j]
         other = b if a.id in members else a
         if any(k.member == other.id for k in out) or len(out) >= KEPT_OUT_PAPERS:
+            continue
+        if not titles_may_match(title_key(a.title), title_key(b.title), config):
             continue
         out.append(KeptOut(member=other.id, entity_id=res.work_to_paper.get(other.id, ""),
                            name=other.title, score=round(d.score, 4),

@@ -106,6 +106,7 @@ class PaperResolution:
     work_to_paper: dict[str, str]
     decisions: dict[str, list[PairDecision]] = field(default_factory=dict)
     works: Sequence[Work] = ()
+    config: ResolverConfig | None = None
 
 
 _SHARED_ID_KINDS = ("doi", "arxiv", "openalex", "s2", "dblp", "mag", "pmid", "pmcid")
@@ -691,4 +692,4 @@ def resolve_works(
         if pb != pa:
             by_paper[pb].append(d)
     papers.sort(key=lambda p: p.id)
-    return PaperResolution(papers, work_to_paper, dict(by_paper), ordered)
+    return PaperResolution(papers, work_to_paper, dict(by_paper), ordered, config)

@@ -426,6 +426,10 @@ def _persons_of_blocks(
     """Load the block groups of ``wanted`` whole (extending it to tied blocks, a must-link
     tying the blocks of its two members), cluster them, and return their persons."""
     expanded: set[str] = set()
+    # a mention's blocks depend on its name alone: each record's are read once, however
+    # many rounds the group takes to close
+    blocks_of: dict[str, list[str]] = {}
+    read: set[str] = set()
     while True:
         todo = wanted - expanded
         if not todo:
@@ -435,15 +439,16 @@ def _persons_of_blocks(
         ids = {r for rids in holders.values() for r in rids}
         missing = ids - loaded.keys()
         loaded.update((r.id, r) for r in idx.records(missing))
-        group = [loaded[r] for r in sorted(ids) if r in loaded]
-        m = mentions_from_records([r for r in group if isinstance(r, Work)],
-                                  [r for r in group if isinstance(r, Profile)], {})
+        fresh = [loaded[r] for r in sorted(ids - read) if r in loaded]
+        read |= ids
+        m = mentions_from_records([r for r in fresh if isinstance(r, Work)],
+                                  [r for r in fresh if isinstance(r, Profile)], {})
+        blocks_of.update((m.key[r], block_keys(m, r)) for r in range(len(m)))
         partners: set[str] = set()
-        for r in range(len(m)):
-            keys = block_keys(m, r)
+        for key, keys in blocks_of.items():
             if any(k in wanted for k in keys):
                 wanted.update(keys)
-                partners |= curated.person_partners.get(m.key[r], set())
+                partners |= curated.person_partners.get(key, set())
         if partners:
             loaded.update((r.id, r) for r in idx.records(
                 {record_of(p) for p in partners} - loaded.keys()))
