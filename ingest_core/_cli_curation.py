@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ingest_core._cli_common import DbOption, check_choice, fail, write_lines
-from ingest_core.errors import IngestError
+from ingest_core.errors import IngestError, UsageError
 
 curation_app = typer.Typer(
     help="The curator's decisions kept in a store: list, export, remove.", no_args_is_help=True)
@@ -80,19 +80,15 @@ def curation_remove_cmd(
     db: DbOption = "sqlite:///ingest.db",
 ) -> None:
     """Remove decisions, then re-resolve the blocks their members are in."""
-    from ingest_core.errors import UsageError
-    from ingest_core.resolution.stored import resolve_store
+    from ingest_core.resolution.actions import undo
     from ingest_core.store import Store
 
     try:
         with Store(db) as store:
-            removed = store.remove_curation(ids)
-            if not removed:
-                fail(UsageError("no decision has this id", input=", ".join(ids),
-                                hint="see `ingest curation list`"), code=2)
-            touched = {x for d in removed for x in d.pair}
-            _, counts = resolve_store(store, incremental=True, touched=touched)
+            out = undo(store, *ids, only_touched=False)
+    except UsageError as exc:
+        fail(exc, code=2)
     except IngestError as exc:
         fail(exc)
-    typer.echo(f"removed {len(removed)} decision(s); re-resolved: "
-               + ", ".join(f"{v} {k}" for k, v in counts.items()), err=True)
+    typer.echo(f"removed {len(out.decisions)} decision(s); re-resolved: "
+               + ", ".join(f"{v} {k}" for k, v in out.counts.items()), err=True)

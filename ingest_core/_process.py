@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -25,6 +24,7 @@ from ingest_core._outcome import (
     sha256_of,
     unchanged,
 )
+from ingest_core._signals import raising_on
 from ingest_core.errors import (
     IngestError,
     ParserCrashed,
@@ -64,21 +64,22 @@ def time_limit(seconds: float, label: str | None) -> Iterator[None]:
     as its own quarantine row and the worker goes on. Off the main thread (where signals
     cannot be delivered) and for 0 seconds, the body runs without a limit.
     """
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+    if seconds <= 0:
         yield
         return
 
-    def expire(signum: int, frame: object) -> None:
-        raise ParserTimeout(f"the page took longer than {seconds:g} s to parse", input=label,
-                            hint="raise --page-timeout if such pages are expected")
+    def expired() -> ParserTimeout:
+        return ParserTimeout(f"the page took longer than {seconds:g} s to parse", input=label,
+                             hint="raise --page-timeout if such pages are expected")
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    with raising_on(signal.SIGALRM, expired) as armed:
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            if armed:
+                signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def effective_as_of(page: PageInput, as_of: dt.date | None) -> dt.date | dt.datetime | None:

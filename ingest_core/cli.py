@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -170,6 +170,13 @@ def _warnings_to_stderr() -> None:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
+def _stopped(stop: BackfillInterrupted, title: str, hint: str) -> NoReturn:
+    """A run stopped by a signal: what it did, how to resume, exit status 130."""
+    _print_summary(stop.summary, title)
+    typer.echo(f"stopped: {hint}", err=True)
+    raise typer.Exit(130) from None
+
+
 def _print_summary(summary: object, title: str) -> None:
     table = Table(title=title, show_header=False)
     table.add_column("what")
@@ -236,11 +243,9 @@ def backfill_cmd(  # noqa: PLR0917 - typer options
     except IngestError as exc:
         fail(exc)
     except BackfillInterrupted as stop:
-        _print_summary(stop.summary, f"backfill run {stop.summary.run_id} into {db}: "
-                       f"stopped by {stop.signal_name}")
-        typer.echo("stopped: every written batch is committed; rerun the same command to "
-                   "resume", err=True)
-        raise typer.Exit(130) from None
+        _stopped(stop, f"backfill run {stop.summary.run_id} into {db}: stopped by "
+                 f"{stop.signal_name}", "every written batch is committed; rerun the same "
+                 "command to resume")
     _print_summary(summary, f"backfill run {summary.run_id} into {db}")
 
 
@@ -326,9 +331,8 @@ def quarantine_retry_cmd(
     except IngestError as exc:
         fail(exc)
     except BackfillInterrupted as stop:
-        _print_summary(stop.summary, f"quarantine retry (run {stop.summary.run_id}): stopped")
-        typer.echo("stopped: rerun the same command to resume", err=True)
-        raise typer.Exit(130) from None
+        _stopped(stop, f"quarantine retry (run {stop.summary.run_id}): stopped",
+                 "rerun the same command to resume")
     _print_summary(summary, f"quarantine retry (run {summary.run_id})")
 
 

@@ -9,6 +9,8 @@ from .entities import (
     Person,
     PersonMember,
     entity_from_json,
+    member_key,
+    member_record,
 )
 from .records import (
     RECORD_ADAPTER,
@@ -56,5 +58,7 @@ __all__ = [
     "Representation",
     "Work",
     "entity_from_json",
+    "member_key",
+    "member_record",
     "record_from_json",
 ]

@@ -14,6 +14,17 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from .records import Author, Identifiers, PublishedDate
 
 MemberRole = Literal["profile", "author"]
+
+
+def member_key(record_id: str, position: int | None) -> str:
+    """A member's key, as evidence, entity members and curation name it: a profile's (or a
+    work's) record id, or ``<work record id>#<author position>``."""
+    return record_id if position is None else f"{record_id}#{position}"
+
+
+def member_record(key: str) -> str:
+    """The record id a member key names."""
+    return key.partition("#")[0]
 EvidenceKind = Literal[
     "name",
     "shared_papers",

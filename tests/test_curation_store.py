@@ -19,7 +19,7 @@ from ingest_core.resolution.stored import (
     stored_curation,
     stored_entities,
 )
-from ingest_core.schemas import Person
+from ingest_core.schemas import Person, PersonMember, member_key
 from ingest_core.store import Store
 from tests.conftest import FIXTURES
 
@@ -43,9 +43,8 @@ def _biggest(store: Store, family: str) -> Person:
                key=lambda p: (len(p.members), p.id))
 
 
-def _key(member: object) -> str:
-    rid, pos = member.record_id, member.position  # type: ignore[attr-defined]
-    return rid if pos is None else f"{rid}#{pos}"
+def _key(member: PersonMember) -> str:
+    return member_key(member.record_id, member.position)
 
 
 def _split(person: Person, key: str) -> Curation:
@@ -61,7 +60,8 @@ def _entities(store: Store) -> list[str]:
 def _notes(store: Store) -> dict[str, str | None]:
     """Each entity's notes (joins and the candidates kept out) as resolution left them."""
     with store.entity_index() as idx:
-        return idx.entity_notes(json.loads(e)["id"] for e in _entities(store))
+        rows = idx.entity_rows(json.loads(e)["id"] for e in _entities(store))
+    return {eid: notes for eid, (_, notes) in rows.items()}
 
 
 def test_a_split_is_kept_by_later_runs_full_and_incremental(tmp_path: Path, db_url: str) -> None:
@@ -217,36 +217,36 @@ def test_random_curator_actions_resolved_incrementally_equal_a_full_run(tmp_path
     decisions would."""
     import random
 
-    from ingest_core.review import _actions
+    from ingest_core.resolution import actions
 
     rng = random.Random(20261202)
     url = f"sqlite:///{tmp_path / 'inc.db'}"
     with Store(url) as store:
         _add(store, *CASES_ALL)
         resolve_store(store)
-        actions: list[str] = []
+        made: list[str] = []
         for _ in range(20):
             people = sorted(_persons(store), key=lambda p: p.id)
             big = [p for p in people if len(p.members) >= 2]
             papers = [e for e in stored_entities(store)
                       if not isinstance(e, Person) and len(e.members) >= 2]
             move = rng.choice(["split", "merge", "apart", "undo", "split paper"]
-                              if actions else ["split"])
+                              if made else ["split"])
             if move == "split paper" and papers:
                 paper = rng.choice(papers)
-                out = _actions.split(store, paper.id, rng.choice(paper.members))
+                out = actions.split(store, paper.id, rng.choice(paper.members))
             elif move == "split" and big:
                 person = rng.choice(big)
-                out = _actions.split(store, person.id, _key(rng.choice(person.members)))
+                out = actions.split(store, person.id, _key(rng.choice(person.members)))
             elif move in ("merge", "apart"):
                 a, b = rng.sample(people, 2)
-                out = _actions.link(store, a.id, b.id, same=move == "merge")
-            elif move == "undo" and actions:
-                out = _actions.undo(store, actions.pop(rng.randrange(len(actions))))
+                out = actions.link(store, a.id, b.id, same=move == "merge")
+            elif move == "undo" and made:
+                out = actions.undo(store, made.pop(rng.randrange(len(made))))
                 continue
             else:
                 continue
-            actions.append(out.action)
+            made.append(out.action)
         incremental, notes = _entities(store), _notes(store)
         exported = [r.decision for r in store.curation()]
     with Store(f"sqlite:///{tmp_path / 'full.db'}") as full:
@@ -258,7 +258,7 @@ def test_random_curator_actions_resolved_incrementally_equal_a_full_run(tmp_path
 
 
 def test_an_action_leaves_pages_backfilled_since_for_the_next_run(tmp_path: Path) -> None:
-    from ingest_core.review import _actions
+    from ingest_core.resolution import actions
 
     url = f"sqlite:///{tmp_path / 'later.db'}"
     with Store(url) as store:
@@ -266,7 +266,7 @@ def test_an_action_leaves_pages_backfilled_since_for_the_next_run(tmp_path: Path
         resolve_store(store)
         _add(store, "nunez")  # backfilled, not resolved yet
         babak = _biggest(store, "Salimi")
-        out = _actions.split(store, babak.id, _key(babak.members[-1]))
+        out = actions.split(store, babak.id, _key(babak.members[-1]))
         assert out.counts["records_loaded"] < 30  # the Salimi blocks alone
         assert not any("Nunez" in p.name or "Núñez" in p.name for p in _persons(store))
         resolve_store(store, incremental=True)

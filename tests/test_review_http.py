@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from ingest_core.cli import app as cli
 from ingest_core.review import Guard, create_app
-from ingest_core.schemas import Person
+from ingest_core.schemas import Person, member_key
 from ingest_core.store import Filters, Store
 from tests.review_helpers import SCRIPT, build_store
 
@@ -78,7 +78,7 @@ def _person_of(url: str, member: str) -> Person:
     with Store(url) as store:
         for e in store.entities():
             if isinstance(e, Person) and any(
-                    (m.record_id if m.position is None else f"{m.record_id}#{m.position}")
+                    member_key(m.record_id, m.position)
                     == member for m in e.members):
                 return e
     raise AssertionError(f"no person holds {member}")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import signal
-import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -27,6 +26,7 @@ from ingest_core._inputs import PageInput
 from ingest_core._outcome import PageOutcome, sha256_of, unchanged
 from ingest_core._process import process_page
 from ingest_core._registry import parser_versions, parsers_fingerprint
+from ingest_core._signals import raising_on
 from ingest_core.store import Store
 
 log = logging.getLogger("ingest_core.backfill")
@@ -405,20 +405,13 @@ class BackfillInterrupted(KeyboardInterrupt):
 def _sigterm_interrupts() -> Iterator[None]:
     """SIGTERM (a service manager, ``kill``) stops the run the way Ctrl-C does: the current
     batch is committed, the run marked interrupted, the summary returned to the caller."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
+    def stopped() -> KeyboardInterrupt:
         exc = KeyboardInterrupt("SIGTERM")
         exc.signal_name = "SIGTERM"  # type: ignore[attr-defined]
-        raise exc
+        return exc
 
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
+    with raising_on(signal.SIGTERM, stopped):
         yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _batches(

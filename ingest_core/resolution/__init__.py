@@ -47,17 +47,11 @@ class Resolution:
     def notes(self) -> dict[str, str]:
         """Per entity id, the joins and nearest candidates kept out, as JSON (what the store
         keeps for the review app)."""
-        from ingest_core.resolution.explain import (
-            notes_json,
-            paper_joins,
-            paper_kept_out,
-            person_kept_out,
-        )
+        from ingest_core.resolution.explain import paper_notes, person_notes
 
-        out = {p.id: notes_json(paper_joins(p, self._papers), paper_kept_out(p, self._papers))
-               for p in self.papers}
+        out = paper_notes(self._papers)
         for k, pid in enumerate(self._person_ids):
-            out[pid] = notes_json([], person_kept_out(k, self._persons, self._person_ids))
+            out[pid] = person_notes(k, self._persons, self._person_ids)
         return out
 
     def explain(self, entity_id: str) -> str:

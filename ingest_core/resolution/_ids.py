@@ -11,10 +11,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from ingest_core.schemas import member_key
 
-def member_key(record_id: str, position: int | None) -> str:
-    """A person mention's key: the profile's record id, or ``record_id#position``."""
-    return record_id if position is None else f"{record_id}#{position}"
+__all__ = ["anchor_index", "anchor_of", "entity_id", "member_key", "parse_member_key"]
 
 
 def parse_member_key(key: str) -> tuple[str, int | None]:

@@ -38,6 +38,11 @@ class CurationEntry:
     decision: CurationDecision | None = None
     """The whole stored decision, when the line was one (``ingest curation export``)."""
 
+    @classmethod
+    def of(cls, d: CurationDecision) -> CurationEntry:
+        """The entry of a whole decision."""
+        return cls(d.kind, d.a, d.b, d.note, d.who, d)
+
 
 @dataclass(frozen=True)
 class Curation:
@@ -111,7 +116,7 @@ def _whole(item: dict[str, object], where: str) -> CurationEntry:
         first = exc.errors()[0]
         raise ResolutionError(f"not a decision: {'.'.join(map(str, first['loc']))}: "
                               f"{first['msg']}", input=where) from exc
-    return CurationEntry(d.kind, d.a, d.b, d.note, d.who, d)
+    return CurationEntry.of(d)
 
 
 def _short(item: dict[str, object], where: str) -> CurationEntry:

@@ -97,6 +97,16 @@ def notes_json(joins: list[Join], kept: list[KeptOut]) -> str:
                       ensure_ascii=False, sort_keys=True)
 
 
+def paper_notes(res: PaperResolution) -> dict[str, str]:
+    """The notes of every paper of a paper resolution, by paper id."""
+    return {p.id: notes_json(paper_joins(p, res), paper_kept_out(p, res)) for p in res.papers}
+
+
+def person_notes(k: int, res: PersonClusters, ids: list[str]) -> str:
+    """The notes of cluster ``k`` (persons record no joins beyond their evidence)."""
+    return notes_json([], person_kept_out(k, res, ids))
+
+
 def explain_paper(paper: Paper, res: PaperResolution) -> str:
     """The works merged into ``paper``, the decisions that merged them, the near misses."""
     lines = [f"paper {paper.id}: {paper.title}", f"  {len(paper.members)} work record(s):"]

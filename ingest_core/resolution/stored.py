@@ -37,23 +37,26 @@ from ingest_core.resolution import Resolution, _person, resolve
 from ingest_core.resolution._ids import anchor_of, entity_id, member_key
 from ingest_core.resolution.config import ResolverConfig
 from ingest_core.resolution.curation import Curation, CurationEntry
-from ingest_core.resolution.explain import (
-    notes_json,
-    paper_joins,
-    paper_kept_out,
-    person_kept_out,
-)
+from ingest_core.resolution.explain import paper_notes, person_notes
 from ingest_core.resolution.mentions import Mentions, mentions_from_records
 from ingest_core.resolution.papers import (
-    PaperResolution,
     resolve_works,
     title_key,
     titles_may_match,
     work_blocking_keys,
 )
 from ingest_core.resolution.persons import block_keys, cluster_mentions
-from ingest_core.schemas import AnyRecord, CurationDecision, Paper, Person, Profile, Work
+from ingest_core.schemas import (
+    AnyRecord,
+    CurationDecision,
+    Paper,
+    Person,
+    Profile,
+    Work,
+    member_record,
+)
 from ingest_core.store import EntityIndex, MemberRow, Store
+from ingest_core.store._entities import EntityData
 
 _ENTITY_PREFIXES = ("person-", "paper-")
 
@@ -105,11 +108,6 @@ def _title_keys(idx: EntityIndex, ids: Iterable[str]) -> dict[str, str]:
             for rid, d in idx.record_json(ids).items()}
 
 
-def record_of(member: str) -> str:
-    """The record id of a member key (``<work id>#<position>`` names a work record)."""
-    return member.partition("#")[0]
-
-
 def import_curation(
     store: Store, curation: Curation, *, who: str | None = None, action: str | None = None,
 ) -> list[CurationDecision]:
@@ -134,7 +132,7 @@ def import_curation(
         anchors = {eid: min(keys) for eid, keys in
                    idx.members(i for i in ids if i.startswith(_ENTITY_PREFIXES)).items()}
         kinds = {rid: str(json.loads(data).get("kind"))
-                 for rid, data in idx.record_json(record_of(i) for i in ids).items()}
+                 for rid, data in idx.record_json(member_record(i) for i in ids).items()}
     decisions = [e.decision if e.decision is not None
                  else _decision(e, anchors, kinds, who=who, action=action) for e in entries]
     store.add_curation(decisions)
@@ -149,7 +147,7 @@ def _member(x: str, anchors: dict[str, str], kinds: dict[str, str]) -> tuple[str
                                   hint="resolve the store first (ingest resolve --db), or "
                                   "name a record id")
         return anchors[x], x.split("-", 1)[0]
-    kind = kinds.get(record_of(x))
+    kind = kinds.get(member_record(x))
     if kind is None:
         raise ResolutionError("no stored record has this id", input=x,
                               hint="check the id (ingest explain shows members), or back "
@@ -176,7 +174,7 @@ def stored_curation(store: Store) -> tuple[Curation, int]:
     member's record is no longer stored: kept in the store, left out of resolution)."""
     rows = store.curation()
     live = [r.decision for r in rows if not r.dangling]
-    cur = Curation.of(CurationEntry(d.kind, d.a, d.b, d.note, d.who, d) for d in live)
+    cur = Curation.of(CurationEntry.of(d) for d in live)
     return cur, len(rows) - len(live)
 
 
@@ -224,7 +222,7 @@ def resolve_store(
         with store.entity_index() as idx:
             return None, _incremental(idx, config, cur, touched, scan=not only_touched)
     records = [*store.records(kind="work"), *store.records(kind="profile")]
-    stored = store.entity_json()
+    stored = store.entity_rows()
     res = resolve(records, config=config, curation=cur)
     fresh = {e.id: e for e in res.entities()}
     with store.entity_index() as idx:
@@ -235,19 +233,19 @@ def resolve_store(
     return res, counts
 
 
-def _write(idx: EntityIndex, fresh: dict[str, Paper | Person], stored: dict[str, str],
+def _write(idx: EntityIndex, fresh: dict[str, Paper | Person], stored: dict[str, EntityData],
            notes: dict[str, str]) -> dict[str, int]:
-    """Replace the ``stored`` entities (id to JSON) by ``fresh`` ones, touching only the
-    rows that differ (an entity whose content is unchanged may still get new notes: a
-    candidate beside it changed)."""
-    changed = [e for eid, e in sorted(fresh.items()) if stored.get(eid) != e.model_dump_json()]
+    """Replace the ``stored`` entities (id to JSON and notes) by ``fresh`` ones, touching
+    only the rows that differ (an entity whose content is unchanged may still get new notes:
+    a candidate beside it changed)."""
+    changed = [e for eid, e in sorted(fresh.items())
+               if eid not in stored or stored[eid][0] != e.model_dump_json()]
     gone = sorted(eid for eid in stored if eid not in fresh)
     drop = [*gone, *(e.id for e in changed if e.id in stored)]
     idx.write_entities(changed, [row for e in changed for row in _members(e)], drop, notes)
     same = {eid for eid in fresh if eid in stored} - {e.id for e in changed}
-    old_notes = idx.entity_notes(same)
     idx.update_notes({eid: notes[eid] for eid in same
-                      if eid in notes and old_notes.get(eid) != notes[eid]})
+                      if eid in notes and stored[eid][1] != notes[eid]})
     return {"inserted": sum(e.id not in stored for e in changed),
             "updated": sum(e.id in stored for e in changed), "deleted": len(gone),
             "unchanged": len(fresh) - len(changed)}
@@ -263,7 +261,7 @@ def _incremental(idx: EntityIndex, config: ResolverConfig, cur: Curation,
     counts = {"inserted": 0, "updated": 0, "deleted": 0, "unchanged": 0, "records_loaded": 0}
     if not new and not gone and not touched:
         return counts
-    curated = _CuratedPairs.of(cur)
+    curated = _CuratedPairs(cur)
     new_keys = record_keys(new)
     idx.add_pending(new_keys)
     new_ids = {r.id for r in new}
@@ -273,9 +271,9 @@ def _incremental(idx: EntityIndex, config: ResolverConfig, cur: Curation,
         missing = set(ids) - loaded.keys() - gone
         loaded.update((r.id, r) for r in idx.records(missing))
 
-    load(record_of(t) for t in touched)
+    load(member_record(t) for t in touched)
     touched_works = {t for t in touched if "#" not in t and isinstance(loaded.get(t), Work)}
-    touched_people = {t for t in touched - touched_works if record_of(t) in loaded}
+    touched_people = {t for t in touched - touched_works if member_record(t) in loaded}
 
     # --- papers: the new works' title blocks, then the blocks of every work that moved ---
     key_rows: dict[str, set[str]] = defaultdict(set)
@@ -333,7 +331,7 @@ def _incremental(idx: EntityIndex, config: ResolverConfig, cur: Curation,
             break
     stored_ids = set(stored_paper.values()) | gone_papers
     paper_counts = _write(idx, {p.id: p for p in paper_res.papers},
-                          idx.entity_json(stored_ids), paper_notes(paper_res))
+                          idx.entity_rows(stored_ids), paper_notes(paper_res))
     repapered = {w for w in in_s if paper_res.work_to_paper.get(w) != stored_paper.get(w)}
 
     # --- persons: whole name-block groups of the mentions that are new or moved ---
@@ -351,7 +349,7 @@ def _incremental(idx: EntityIndex, config: ResolverConfig, cur: Curation,
     stored_persons |= set(idx.entity_of(
         (k for ks in idx.members(set(idx.entity_of(gone, "person").values())).values()
          for k in ks), "person").values())
-    person_counts = _write(idx, persons, idx.entity_json(stored_persons), person_notes)
+    person_counts = _write(idx, persons, idx.entity_rows(stored_persons), person_notes)
 
     idx.drop_keys(gone)
     idx.insert_keys(new_keys)
@@ -365,27 +363,24 @@ class _CuratedPairs:
     """The store's decisions split by level, with the partners each member is tied to."""
 
     def __init__(self, cur: Curation) -> None:
+        """``cur``: the store's decisions (:func:`stored_curation`: each entry carries one)."""
         self.paper_must: list[tuple[str, str]] = []
         self.paper_cannot: list[tuple[str, str]] = []
         self.person_must: list[tuple[str, str]] = []
         self.person_cannot: list[tuple[str, str]] = []
         self._paper: dict[str, set[str]] = defaultdict(set)
         self.person_partners: dict[str, set[str]] = defaultdict(set)
-        for e in cur.all_entries():
-            paper = e.decision.level == "paper" if e.decision else "#" not in e.a
+        for d in (e.decision for e in cur.entries if e.decision is not None):
+            paper = d.level == "paper"
             kinds = ((self.paper_must, self.paper_cannot) if paper
                      else (self.person_must, self.person_cannot))
-            kinds[0 if e.kind == "must_link" else 1].append((e.a, e.b))
+            kinds[0 if d.kind == "must_link" else 1].append(d.pair)
             if paper:
-                self._paper[e.a].add(e.b)
-                self._paper[e.b].add(e.a)
-            elif e.kind == "must_link":
-                self.person_partners[e.a].add(e.b)
-                self.person_partners[e.b].add(e.a)
-
-    @classmethod
-    def of(cls, cur: Curation) -> _CuratedPairs:
-        return cls(cur)
+                self._paper[d.a].add(d.b)
+                self._paper[d.b].add(d.a)
+            elif d.kind == "must_link":
+                self.person_partners[d.a].add(d.b)
+                self.person_partners[d.b].add(d.a)
 
     def paper_partners(self, works: Iterable[str]) -> set[str]:
         """Works a paper decision ties to these (either kind: both sides are re-resolved)."""
@@ -401,16 +396,11 @@ def _mention_blocks(loaded: dict[str, AnyRecord], keys: set[str]) -> set[str]:
     """The name blocks of these member keys (their records already loaded)."""
     if not keys:
         return set()
-    records = {record_of(k) for k in keys}
+    records = {member_record(k) for k in keys}
     group = [loaded[r] for r in sorted(records) if r in loaded]
     m = mentions_from_records([r for r in group if isinstance(r, Work)],
                               [r for r in group if isinstance(r, Profile)], {})
     return {k for r in range(len(m)) if m.key[r] in keys for k in block_keys(m, r)}
-
-
-def paper_notes(res: PaperResolution) -> dict[str, str]:
-    """The notes of each paper of a paper resolution."""
-    return {p.id: notes_json(paper_joins(p, res), paper_kept_out(p, res)) for p in res.papers}
 
 
 def _block_sizes(idx: EntityIndex, works: list[Work], gone: set[str]) -> dict[str, int]:
@@ -451,7 +441,7 @@ def _persons_of_blocks(
                 partners |= curated.person_partners.get(key, set())
         if partners:
             loaded.update((r.id, r) for r in idx.records(
-                {record_of(p) for p in partners} - loaded.keys()))
+                {member_record(p) for p in partners} - loaded.keys()))
             wanted |= _mention_blocks(loaded, partners)
     block_ids = {r for rids in idx.holders(_short("n:" + k) for k in wanted).values()
                  for r in rids}
@@ -485,5 +475,5 @@ def _persons_of_blocks(
         if block_keys(m, rows[0])[0] not in wanted:
             continue
         persons[pids[k]] = _person(k, clusters, pids[k])
-        notes[pids[k]] = notes_json([], person_kept_out(k, clusters, pids))
+        notes[pids[k]] = person_notes(k, clusters, pids)
     return m, persons, notes

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest_core.resolution.explain import KeptOut
-from ingest_core.schemas import ENTITY_ADAPTER, Paper, Person
+from ingest_core.schemas import ENTITY_ADAPTER, Paper, Person, member_key
 from ingest_core.store import Browse, StoredDecision
 
 MEMBERS_PER_PAGE = 100
@@ -100,9 +100,8 @@ def entity_view(browse: Browse, entity_id: str, *, first: int = 0,
     notes = json.loads(row.notes) if row.notes else None
     members_raw: list[tuple[str, str, str, int | None, str, str]]
     if isinstance(entity, Person):
-        all_keys = [m["record_id"] if m.get("position") is None
-                    else f"{m['record_id']}#{m['position']}" for m in everyone]
-        members_raw = [(m.record_id if m.position is None else f"{m.record_id}#{m.position}",
+        all_keys = [member_key(m["record_id"], m.get("position")) for m in everyone]
+        members_raw = [(member_key(m.record_id, m.position),
                         m.record_id, m.role, m.position, m.name, m.source)
                        for m in entity.members]
     else:

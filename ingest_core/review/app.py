@@ -2,7 +2,7 @@
 
 Pages read the store through :meth:`Store.browse` (key and index lookups only) and render
 Jinja2 templates with autoescaping on, so a title holding ``<script>`` is shown as text.
-Changes go through :mod:`ingest_core.review._actions` after :class:`Guard` has checked the
+Changes go through :mod:`ingest_core.resolution.actions` after :class:`Guard` has checked the
 token cookie, the form's CSRF value and the Origin. Responses forbid framing, sniffing,
 referrers to other sites (the token must not leak) and any script or style from elsewhere.
 """
@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Form, Query, Request
@@ -28,7 +28,7 @@ from starlette.responses import Response
 
 from ingest_core.backends.base import RunSummary
 from ingest_core.errors import IngestError, UsageError
-from ingest_core.review import _actions
+from ingest_core.resolution import actions
 from ingest_core.review._plots import bar_chart, size_buckets
 from ingest_core.review._security import COOKIE, Guard
 from ingest_core.review._views import entity_view
@@ -304,7 +304,7 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
 
     # --- changes -----------------------------------------------------------------------
 
-    def _summary(out: _actions.Outcome, what: str) -> str:
+    def _summary(out: actions.Outcome, what: str) -> str:
         c = out.counts
         return (f"{what}: {len(out.decisions)} decision(s) kept; re-resolved "
                 f"{c.get('inserted', 0)} new, {c.get('updated', 0)} updated, "
@@ -322,43 +322,34 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
         if (why := await check(request)) is not None:
             return refuse(request, why)
         # a re-resolution takes its time: off the event loop, so pages keep answering
-        out = await run_in_threadpool(_actions.split, store, entity_id, member,
+        out = await run_in_threadpool(actions.split, store, entity_id, member,
                                       who=curator or who, note=note or None)
         rest = next((k for k in sorted(out.touched) if k != member and _holder(k)), None)
         kind = entity_id.split("-", maxsplit=1)[0]
         target = _holder(rest) if rest else _holder(member)
         return back(f"/{kind}s/{target}", _summary(out, f"split {member} out"))
 
-    async def _link(request: Request, entity_id: str, other: str, note: str, curator: str,
-                    *, same: bool) -> Response:
+    @app.post("/persons/{entity_id}/{verb}")
+    @app.post("/papers/{entity_id}/{verb}")
+    async def link(request: Request, entity_id: str, verb: Literal["merge", "separate"], *,
+                   other: Annotated[str, Form()], note: Annotated[str, Form()] = "",
+                   curator: Annotated[str, Form()] = "") -> Response:
+        """Merge: the two are one; separate: they are not (split is matched before this)."""
         if (why := await check(request)) is not None:
             return refuse(request, why)
-        out = await run_in_threadpool(_actions.link, store, entity_id, other.strip(),
+        same = verb == "merge"
+        out = await run_in_threadpool(actions.link, store, entity_id, other.strip(),
                                       same=same, who=curator or who, note=note or None)
         anchor = out.decisions[0].b if same else out.decisions[0].a
         kind = entity_id.split("-", maxsplit=1)[0]
         return back(f"/{kind}s/{_holder(anchor)}",
                     _summary(out, "merged" if same else "kept apart"))
 
-    @app.post("/persons/{entity_id}/merge")
-    @app.post("/papers/{entity_id}/merge")
-    async def merge(request: Request, entity_id: str, other: Annotated[str, Form()],
-                    note: Annotated[str, Form()] = "",
-                    curator: Annotated[str, Form()] = "") -> Response:
-        return await _link(request, entity_id, other, note, curator, same=True)
-
-    @app.post("/persons/{entity_id}/separate")
-    @app.post("/papers/{entity_id}/separate")
-    async def separate(request: Request, entity_id: str, other: Annotated[str, Form()],
-                       note: Annotated[str, Form()] = "",
-                       curator: Annotated[str, Form()] = "") -> Response:
-        return await _link(request, entity_id, other, note, curator, same=False)
-
     @app.post("/curation/{decision_id}/remove")
     async def remove(request: Request, decision_id: str) -> Response:
         if (why := await check(request)) is not None:
             return refuse(request, why)
-        out = await run_in_threadpool(_actions.undo, store, decision_id)
+        out = await run_in_threadpool(actions.undo, store, decision_id)
         return back("/curation", _summary(out, "removed"))
 
     @app.post("/quarantine/retry")
@@ -368,7 +359,7 @@ def create_app(store: Store | str, *, read_only: bool = False, guard: Guard | No
         from ingest_core._backfill import retry_quarantined
 
         def run() -> RunSummary:
-            with _actions.WRITE:
+            with actions.WRITE:
                 return retry_quarantined(db=store, reason=reason or None, workers=1)
 
         summary = await run_in_threadpool(run)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ingest_core.store import _models as m
-from ingest_core.store._entities import TERM_MAX, words
+from ingest_core.store._entities import TERM_MAX, read_pairs, words
 
 E, T, MEM = m.entities, m.entity_terms, m.entity_members
 Sort = Literal["size", "name", "confidence"]
@@ -137,23 +137,14 @@ def read_entity(conn: Connection, entity_id: str) -> StoredEntity | None:
 def entities_of_members(conn: Connection, member_keys: Sequence[str]) -> dict[str, str]:
     """The current entity id of each member key (a person's anchor, a paper's work)."""
     out: dict[str, str] = {}
-    keys = sorted(set(member_keys))
-    for k in range(0, len(keys), 500):
-        for key, eid in conn.execute(sa.select(MEM.c.member_key, MEM.c.entity_id)
-                                     .where(MEM.c.member_key.in_(keys[k:k + 500]))):
-            out.setdefault(key, eid)
+    for key, eid in read_pairs(conn, MEM.c.member_key, MEM.c.entity_id, member_keys):
+        out.setdefault(key, eid)
     return out
 
 
 def records_by_id(conn: Connection, record_ids: Sequence[str]) -> dict[str, str]:
     """Stored record JSON by id."""
-    out: dict[str, str] = {}
-    ids = sorted(set(record_ids))
-    r = m.records
-    for k in range(0, len(ids), 500):
-        out.update(conn.execute(sa.select(r.c.id, r.c.data)
-                                .where(r.c.id.in_(ids[k:k + 500]))).all())
-    return out
+    return dict(read_pairs(conn, m.records.c.id, m.records.c.data, record_ids))
 
 
 def sources(conn: Connection) -> list[str]:

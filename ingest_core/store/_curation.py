@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ingest_core.schemas import CurationDecision
+from ingest_core.schemas import CurationDecision, member_record
 from ingest_core.store import _models as m
+from ingest_core.store._entities import chunks, insert_rows, read_pairs
 
 CURATION = m.curation
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -31,23 +31,17 @@ class StoredDecision:
     """The members whose record the store no longer holds."""
 
 
-def record_of(member: str) -> str:
-    """The record id of a member (``<work id>#<position>`` names a work record)."""
-    return member.partition("#")[0]
-
-
 def write_decisions(conn: Connection, decisions: Sequence[CurationDecision],
                     now: dt.datetime) -> None:
     """Insert or replace decisions (one row per level and pair)."""
-    ids = [d.id for d in decisions]
-    for k in range(0, len(ids), CHUNK):
-        conn.execute(CURATION.delete().where(CURATION.c.id.in_(ids[k:k + CHUNK])))
-    rows = {d.id: {"id": d.id, "kind": d.kind, "level": d.level, "a": d.a, "b": d.b,
-                   "note": d.note, "who": d.who, "created_at": d.at or now,
-                   "action": d.action or d.id} for d in decisions}
-    values = list(rows.values())
-    for k in range(0, len(values), CHUNK):
-        conn.execute(CURATION.insert(), values[k:k + CHUNK])
+    for part in chunks(d.id for d in decisions):
+        conn.execute(CURATION.delete().where(CURATION.c.id.in_(part)))
+    # one row per id: the last of a pair decided twice in one batch wins
+    rows: dict[str, dict[str, object]] = {
+        d.id: {"id": d.id, "kind": d.kind, "level": d.level, "a": d.a, "b": d.b,
+               "note": d.note, "who": d.who, "created_at": d.at or now,
+               "action": d.action or d.id} for d in decisions}
+    insert_rows(conn, CURATION, list(rows.values()))
 
 
 def _decision(row: sa.Row[tuple[object, ...]]) -> CurationDecision:
@@ -65,10 +59,8 @@ def read_decisions(conn: Connection, *, members: Iterable[str] | None = None
     if members is not None and conn.execute(sa.select(CURATION.c.id).limit(1)).first() is None:
         return []  # nothing curated: no need to look up thousands of members
     if members is not None:
-        wanted = sorted(set(members))
         rows: dict[str, sa.Row[tuple[object, ...]]] = {}
-        for k in range(0, len(wanted), CHUNK):
-            part = wanted[k:k + CHUNK]
+        for part in chunks(members):
             for row in conn.execute(query.where(sa.or_(CURATION.c.a.in_(part),
                                                        CURATION.c.b.in_(part)))):
                 rows[row.id] = row
@@ -76,28 +68,21 @@ def read_decisions(conn: Connection, *, members: Iterable[str] | None = None
     else:
         found = list(conn.execute(query))
     decisions = [_decision(r) for r in found]
-    records = {record_of(x) for d in decisions for x in d.pair}
+    records = {member_record(x) for d in decisions for x in d.pair}
     alive = existing_records(conn, records)
-    return [StoredDecision(d.id, d, tuple(x for x in d.pair if record_of(x) not in alive))
+    return [StoredDecision(d.id, d, tuple(x for x in d.pair if member_record(x) not in alive))
             for d in decisions]
 
 
 def existing_records(conn: Connection, record_ids: Iterable[str]) -> set[str]:
     """Those of ``record_ids`` the store holds."""
-    wanted = sorted(set(record_ids))
-    out: set[str] = set()
-    for k in range(0, len(wanted), CHUNK):
-        out |= set(conn.execute(sa.select(m.records.c.id)
-                                .where(m.records.c.id.in_(wanted[k:k + CHUNK]))).scalars())
-    return out
+    return {rid for rid, _ in read_pairs(conn, m.records.c.id, m.records.c.id, record_ids)}
 
 
 def delete_decisions(conn: Connection, ids: Iterable[str]) -> list[CurationDecision]:
     """Remove decisions by id, or every decision of an action by its action id."""
-    wanted = sorted(set(ids))
     removed: list[CurationDecision] = []
-    for k in range(0, len(wanted), CHUNK):
-        part = wanted[k:k + CHUNK]
+    for part in chunks(ids):
         where = sa.or_(CURATION.c.id.in_(part), CURATION.c.action.in_(part))
         removed += [_decision(r) for r in conn.execute(sa.select(CURATION).where(where))]
         conn.execute(CURATION.delete().where(where))

@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -46,38 +47,46 @@ def words(text: str) -> list[str]:
     return [w[:TERM_MAX] for w in _WORD.findall(fold(text))]
 
 
+def _sources(entity: Paper | Person) -> list[str]:
+    """The sites an entity's members come from, sorted."""
+    if isinstance(entity, Paper):
+        return sorted(set(entity.sources))
+    return sorted({mem.source for mem in entity.members})
+
+
 def entity_terms(entity: Paper | Person) -> set[str]:
     """What an entity is found by: the folded words of its name, aliases or title, and
     ``src:<source>`` for each source of its members."""
-    if isinstance(entity, Paper):
-        texts = [entity.title]
-        sources = set(entity.sources)
-    else:
-        texts = [entity.name, *entity.aliases]
-        sources = {mem.source for mem in entity.members}
+    texts = [entity.title] if isinstance(entity, Paper) else [entity.name, *entity.aliases]
     terms = {w for t in texts for w in words(t)}
-    terms |= {("src:" + s)[:TERM_MAX] for s in sources}
+    terms |= {("src:" + s)[:TERM_MAX] for s in _sources(entity)}
     return terms
 
 
 def entity_columns(entity: Paper | Person) -> dict[str, object]:
     """The list columns of an entity row: confidence, sources, and a name to sort by."""
-    if isinstance(entity, Paper):
-        name, confidence, sources = entity.title, None, sorted(set(entity.sources))
-    else:
-        name, confidence = entity.name, entity.confidence
-        sources = sorted({mem.source for mem in entity.members})
-    return {"confidence": confidence, "sources": ",".join(sources),
+    name = entity.title if isinstance(entity, Paper) else entity.name
+    confidence = None if isinstance(entity, Paper) else entity.confidence
+    return {"confidence": confidence, "sources": ",".join(_sources(entity)),
             "sort_name": fold(name)[:SORT_NAME_MAX]}
 
 
-def _chunks(items: Iterable[str]) -> Iterator[list[str]]:
+def chunks(items: Iterable[str]) -> Iterator[list[str]]:
     values = sorted(set(items))
     for k in range(0, len(values), CHUNK):
         yield values[k:k + CHUNK]
 
 
-def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, object]]) -> None:
+def read_pairs(conn: Connection, key: sa.Column[str], value: sa.Column[Any],
+               values: Iterable[str]) -> Iterator[tuple[str, Any]]:
+    """``(key, value)`` rows whose ``key`` is one of ``values``, read in chunks."""
+    for part in chunks(values):
+        rows = conn.execute(sa.select(key, value).where(key.in_(part)))
+        for k, v in rows:  # noqa: UP028 - unpack Rows into the plain tuples callers expect
+            yield k, v
+
+
+def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, object]]) -> None:
     for k in range(0, len(rows), CHUNK):
         conn.execute(table.insert(), rows[k:k + CHUNK])
 
@@ -89,9 +98,14 @@ def read_entities(conn: Connection) -> Iterator[Paper | Person]:
         yield entity_from_json(row.data)
 
 
-def read_entity_json(conn: Connection) -> dict[str, str]:
-    """Every stored entity's JSON by id (what a full run compares its result with)."""
-    return {row.id: row.data for row in conn.execute(sa.select(ENTITIES.c.id, ENTITIES.c.data))}
+EntityData = tuple[str, str | None]
+"""A stored entity as resolution compares it: (its JSON, its notes)."""
+_ROW = (ENTITIES.c.id, ENTITIES.c.data, ENTITIES.c.notes)
+
+
+def read_entity_rows(conn: Connection) -> dict[str, EntityData]:
+    """Every stored entity's JSON and notes by id (what a full run compares its result with)."""
+    return {row.id: (row.data, row.notes) for row in conn.execute(sa.select(*_ROW))}
 
 
 def count_entity_keys(conn: Connection) -> int:
@@ -125,10 +139,7 @@ class EntityIndex:
     ) -> Iterator[tuple[str, str]]:
         """``(key, value)`` rows whose ``key`` is one of ``values``, read in chunks."""
         with self._errors(action):
-            for part in _chunks(values):
-                rows = self._conn.execute(sa.select(key, value).where(key.in_(part)))
-                for k, v in rows:  # noqa: UP028 - unpack Rows into the plain tuples callers expect
-                    yield k, v
+            yield from read_pairs(self._conn, key, value, values)
 
     def _grouped(
         self, key: sa.Column[str], value: sa.Column[str], values: Iterable[str]
@@ -186,22 +197,24 @@ class EntityIndex:
         """The member keys of each stored entity."""
         return self._grouped(ENTITY_MEMBERS.c.entity_id, ENTITY_MEMBERS.c.member_key, entity_ids)
 
-    def entity_json(self, entity_ids: Iterable[str]) -> dict[str, str]:
-        """The stored JSON of each of these entities."""
-        return dict(self._pairs(ENTITIES.c.id, ENTITIES.c.data, entity_ids, "read entities"))
+    def entity_rows(self, entity_ids: Iterable[str]) -> dict[str, EntityData]:
+        """The stored JSON and notes of each of these entities."""
+        with self._errors("read entities"):
+            return {row.id: (row.data, row.notes) for part in chunks(entity_ids)
+                    for row in self._conn.execute(sa.select(*_ROW)
+                                                  .where(ENTITIES.c.id.in_(part)))}
 
     # --- writes ----------------------------------------------------------------------------
 
-    def entity_notes(self, entity_ids: Iterable[str]) -> dict[str, str | None]:
-        """The stored notes (joins, candidates kept out) of each of these entities."""
-        return dict(self._pairs(ENTITIES.c.id, ENTITIES.c.notes, entity_ids, "read entities"))
-
     def update_notes(self, notes: Mapping[str, str]) -> None:
         """Rewrite only the notes of entities whose content did not change."""
+        if not notes:
+            return
+        query = (ENTITIES.update().where(ENTITIES.c.id == sa.bindparam("eid"))
+                 .values(notes=sa.bindparam("text")))
         with self._errors("write entities"):
-            for eid, text in sorted(notes.items()):
-                self._conn.execute(ENTITIES.update().where(ENTITIES.c.id == eid)
-                                   .values(notes=text))
+            self._conn.execute(query, [{"eid": eid, "text": text}
+                                       for eid, text in sorted(notes.items())])
 
     def write_entities(
         self, entities: Sequence[Paper | Person], members: Iterable[MemberRow],
@@ -213,18 +226,18 @@ class EntityIndex:
         now = dt.datetime.now(dt.UTC)
         columns = ("entity_id", "member_key", "record_id", "position", "role")
         with self._errors("write entities"):
-            for part in _chunks(drop):
+            for part in chunks(drop):
                 for table in (ENTITY_MEMBERS, ENTITY_TERMS):
                     self._conn.execute(table.delete().where(table.c.entity_id.in_(part)))
                 self._conn.execute(ENTITIES.delete().where(ENTITIES.c.id.in_(part)))
-            _insert(self._conn, ENTITIES, [
+            insert_rows(self._conn, ENTITIES, [
                 {"id": e.id, "kind": e.kind, "name": e.title if isinstance(e, Paper) else e.name,
                  "member_count": len(e.members), "data": e.model_dump_json(),
                  "resolved_at": now, "notes": notes.get(e.id), **entity_columns(e)}
                 for e in entities])
-            _insert(self._conn, ENTITY_TERMS, [{"term": t, "entity_id": e.id}
+            insert_rows(self._conn, ENTITY_TERMS, [{"term": t, "entity_id": e.id}
                                                for e in entities for t in sorted(entity_terms(e))])
-            _insert(self._conn, ENTITY_MEMBERS, [dict(zip(columns, row, strict=True))
+            insert_rows(self._conn, ENTITY_MEMBERS, [dict(zip(columns, row, strict=True))
                                                  for row in members])
 
     def clear_keys(self) -> None:
@@ -235,11 +248,11 @@ class EntityIndex:
     def drop_keys(self, record_ids: Iterable[str]) -> None:
         """Remove these records from the index."""
         with self._errors("write the entity index"):
-            for part in _chunks(record_ids):
+            for part in chunks(record_ids):
                 self._conn.execute(ENTITY_KEYS.delete().where(ENTITY_KEYS.c.record_id.in_(part)))
 
     def insert_keys(self, rows: Iterable[tuple[str, str]]) -> None:
         """Index (key, record id) rows, in sorted order."""
         with self._errors("write the entity index"):
-            _insert(self._conn, ENTITY_KEYS, [{"key": k, "record_id": r}
+            insert_rows(self._conn, ENTITY_KEYS, [{"key": k, "record_id": r}
                                               for k, r in sorted(rows)])

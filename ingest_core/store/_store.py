@@ -51,10 +51,11 @@ from ingest_core.store._curation import (
     write_decisions,
 )
 from ingest_core.store._entities import (
+    EntityData,
     EntityIndex,
     count_entity_keys,
     read_entities,
-    read_entity_json,
+    read_entity_rows,
 )
 
 log = logging.getLogger("ingest_core.store")
@@ -746,10 +747,10 @@ class Store:
         with self._errors("read entities"), self.engine.connect() as conn:
             yield from read_entities(conn)
 
-    def entity_json(self) -> dict[str, str]:
-        """Every stored entity's JSON by id."""
+    def entity_rows(self) -> dict[str, EntityData]:
+        """Every stored entity's JSON and notes by id."""
         with self._errors("read entities"), self.engine.connect() as conn:
-            return read_entity_json(conn)
+            return read_entity_rows(conn)
 
     def entity_key_count(self) -> int:
         """Rows of the entity index (0: no resolution has indexed the records yet)."""

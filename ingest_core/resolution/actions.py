@@ -1,4 +1,5 @@
-"""A curator's actions: each writes curation, then re-resolves only the blocks it touches.
+"""A curator's actions on a store: each writes curation, then re-resolves only the blocks it
+touches (the review app's buttons and ``ingest curation remove`` call these).
 
 - **split** a member out of a person: a cannot-link between it and every other member, so
   no chain through another member can bring it back;
@@ -24,7 +25,14 @@ from ingest_core.errors import UsageError
 from ingest_core.resolution import Curation
 from ingest_core.resolution.curation import CurationEntry
 from ingest_core.resolution.stored import import_curation, resolve_store
-from ingest_core.schemas import CurationDecision, DecisionKind, Paper, Person, entity_from_json
+from ingest_core.schemas import (
+    CurationDecision,
+    DecisionKind,
+    Paper,
+    Person,
+    entity_from_json,
+    member_key,
+)
 from ingest_core.store import Store
 
 WRITE = threading.Lock()
@@ -41,10 +49,6 @@ class Outcome:
     touched: set[str]
 
 
-def _key(record_id: str, position: int | None) -> str:
-    return record_id if position is None else f"{record_id}#{position}"
-
-
 def _entity(store: Store, entity_id: str) -> Person | Paper:
     with store.browse() as browse:
         row = browse.entity(entity_id)
@@ -58,7 +62,7 @@ def _entity(store: Store, entity_id: str) -> Person | Paper:
 def member_keys(entity: Person | Paper) -> list[str]:
     if isinstance(entity, Paper):
         return list(entity.members)
-    return [_key(m.record_id, m.position) for m in entity.members]
+    return [member_key(m.record_id, m.position) for m in entity.members]
 
 
 def _apply(store: Store, curation: Curation, *, who: str | None, extra: set[str]) -> Outcome:
@@ -113,19 +117,22 @@ def link(store: Store, entity_id: str, other_id: str, *, same: bool, who: str | 
     return _apply(store, Curation.of(entries), who=who, extra=set(keys_a) | set(keys_b))
 
 
-def undo(store: Store, action_or_id: str) -> Outcome:
-    """Remove the decisions of one action (or one decision), then re-resolve around them.
+def undo(store: Store, *ids: str, only_touched: bool = True) -> Outcome:
+    """Remove decisions by action id (every decision of that action) or decision id, then
+    re-resolve around them (with ``only_touched`` off, records new to the store too).
 
     Raises:
-        UsageError: no decision has this id.
+        UsageError: no decision has any of these ids.
     """
     with WRITE:
-        removed = store.remove_curation([action_or_id])
+        removed = store.remove_curation(ids)
         if not removed:
-            raise UsageError("no decision has this id", input=action_or_id)
+            raise UsageError("no decision has this id", input=", ".join(ids),
+                             hint="see `ingest curation list`")
         touched = {x for d in removed for x in d.pair}
-        _, counts = resolve_store(store, incremental=True, touched=touched, only_touched=True)
-    return Outcome(action_or_id, removed, counts, touched)
+        _, counts = resolve_store(store, incremental=True, touched=touched,
+                                  only_touched=only_touched)
+    return Outcome(", ".join(ids), removed, counts, touched)
 
 
 def _entry(kind: DecisionKind, a: str, b: str, note: str | None, who: str | None
